@@ -1,0 +1,50 @@
+import type { CompiledClause } from './compiled'
+import { valueOf, type EvaluationContext } from './context'
+import { errorDecision, type Decision } from './result'
+import { matchSegment } from './segments'
+
+type Context = EvaluationContext & { valid: true }
+
+/** Whether something matched, or the error decision that ends the evaluation. */
+export type Match = boolean | Decision
+
+const MALFORMED = errorDecision('MALFORMED_FLAG')
+
+const matchAttribute = (clause: CompiledClause & { type: 'attribute' }, context: Context) => {
+  const value = valueOf(context, clause.reference, clause.contextKind)
+  // A missing attribute fails the clause even when it is negated (LaunchDarkly's SDK spec)
+  if (value === undefined || value === null) return false
+  const matched = Array.isArray(value) ? value.some(clause.test) : clause.test(value)
+  return matched !== clause.negate
+}
+
+const matchSegments = (clause: CompiledClause & { type: 'segment' }, context: Context): Match => {
+  for (const segment of clause.segments) {
+    if (segment.visiting) return MALFORMED
+    segment.visiting = true
+    let match: Match
+    try {
+      match = matchSegment(segment, context)
+    } finally {
+      segment.visiting = false
+    }
+    if (match === true) return !clause.negate
+    if (match !== false) return match
+  }
+  return clause.negate
+}
+
+export const matchClause = (clause: CompiledClause, context: Context): Match => {
+  if (clause.type === 'attribute') return matchAttribute(clause, context)
+  if (clause.type === 'segment') return matchSegments(clause, context)
+  return MALFORMED
+}
+
+/** All clauses must match; the first that does not (or errs) decides. No clauses always match. */
+export const matchClauses = (clauses: readonly CompiledClause[], context: Context): Match => {
+  for (const clause of clauses) {
+    const match = matchClause(clause, context)
+    if (match !== true) return match
+  }
+  return true
+}

@@ -1,0 +1,86 @@
+import type { Clause } from '../model/clause'
+import type { Flag } from '../model/flag'
+import type { Rollout, VariationOrRollout } from '../model/rollout'
+import { INVALID_REFERENCE, KEY_REFERENCE, parseAttributeReference } from './attribute-reference'
+import type { BucketSpec } from './bucketing'
+import type { CompiledClause, CompiledSegment, Serve } from './compiled'
+import { compileOperator } from './operators'
+import { inExperiment, type Reason } from './reasons'
+import { errorDecision, type Decision } from './result'
+
+const MALFORMED: Decision = errorDecision('MALFORMED_FLAG')
+const WEIGHT_SCALE = 100000
+
+/** The decision to serve variation `index`, or MALFORMED_FLAG when the flag has no such variation. */
+export const variationDecision = (flag: Flag, index: number, reason: Reason): Decision =>
+  index >= 0 && index < flag.variations.length ? Object.freeze({ index, reason }) : MALFORMED
+
+/** The off variation, or no variation at all when `offVariation` is unset. */
+export const offDecision = (flag: Flag, reason: Reason): Decision =>
+  flag.offVariation === undefined
+    ? Object.freeze({ index: undefined, reason })
+    : variationDecision(flag, flag.offVariation, reason)
+
+export const compileClause = (
+  clause: Clause,
+  segments: ReadonlyMap<string, CompiledSegment>,
+): CompiledClause => {
+  if (clause.op === 'segmentMatch') {
+    const found = clause.values.flatMap((key) => {
+      const segment = typeof key === 'string' ? segments.get(key) : undefined
+      return segment ? [segment] : []
+    })
+    return { type: 'segment', segments: found, negate: clause.negate }
+  }
+  // Clauses without a contextKind come from before attribute references: the name is literal
+  const reference = clause.attribute
+    ? parseAttributeReference(clause.attribute, !clause.contextKind)
+    : INVALID_REFERENCE
+  if (!reference.valid) return { type: 'invalid' }
+  return {
+    type: 'attribute',
+    reference,
+    contextKind: clause.contextKind ?? 'user',
+    negate: clause.negate,
+    test: compileOperator(clause.op, clause.values),
+  }
+}
+
+/** How a flag rollout hashes: the seed wins over `{flagKey}.{salt}`; experiments bucket by key. */
+const flagBucketSpec = (flag: Flag, rollout: Rollout): BucketSpec | undefined => {
+  const reference =
+    rollout.kind === 'experiment' || !rollout.bucketBy
+      ? KEY_REFERENCE
+      : parseAttributeReference(rollout.bucketBy, !rollout.contextKind)
+  if (!reference.valid) return undefined
+  // LaunchDarkly's JavaScript SDKs test the seed for truthiness, so a seed of 0 means no seed
+  const prefix = rollout.seed ? String(rollout.seed) : `${flag.key}.${flag.salt}`
+  return { prefix, reference, contextKind: rollout.contextKind ?? 'user' }
+}
+
+const compileRollout = (flag: Flag, rollout: Rollout, reason: Reason): Serve => {
+  const spec = flagBucketSpec(flag, rollout)
+  if (rollout.variations.length === 0 || spec === undefined) return { decision: MALFORMED }
+  const experimentReason = inExperiment(reason)
+  let sum = 0
+  const thresholds = rollout.variations.map(({ weight }) => (sum += weight / WEIGHT_SCALE))
+  return {
+    rollout: {
+      spec,
+      isExperiment: rollout.kind === 'experiment',
+      thresholds,
+      untracked: rollout.variations.map(({ untracked }) => untracked === true),
+      decisions: rollout.variations.map(({ variation }) => variationDecision(flag, variation, reason)),
+      experimentDecisions: rollout.variations.map(({ variation }) =>
+        variationDecision(flag, variation, experimentReason),
+      ),
+    },
+  }
+}
+
+/** What a rule or the fallthrough serves, with `reason` attached to every outcome. */
+export const compileServe = (flag: Flag, serve: VariationOrRollout, reason: Reason): Serve => {
+  if (serve.variation !== undefined) return { decision: variationDecision(flag, serve.variation, reason) }
+  if (serve.rollout !== undefined) return compileRollout(flag, serve.rollout, reason)
+  return { decision: MALFORMED }
+}

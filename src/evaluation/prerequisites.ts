@@ -1,0 +1,31 @@
+import type { CompiledFlag } from './compiled'
+import type { EvaluationContext } from './context'
+import { decide } from './evaluate'
+import { errorDecision, isError, type Decision } from './result'
+
+const CYCLE = errorDecision('MALFORMED_FLAG')
+
+/**
+ * The decision that ends evaluation because a prerequisite is not met (or errs), else undefined.
+ * A prerequisite is met when its flag is on and serves the required variation.
+ */
+export const checkPrerequisites = (
+  flag: CompiledFlag,
+  context: EvaluationContext & { valid: true },
+): Decision | undefined => {
+  for (const prerequisite of flag.prerequisites) {
+    const required = prerequisite.flag
+    if (required === undefined) return prerequisite.failed
+    if (required.visiting) return CYCLE
+    required.visiting = true
+    let decision: Decision
+    try {
+      decision = decide(required, context)
+    } finally {
+      required.visiting = false
+    }
+    if (isError(decision)) return decision
+    if (!required.on || decision.index !== prerequisite.variation) return prerequisite.failed
+  }
+  return undefined
+}
