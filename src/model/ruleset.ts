@@ -1,37 +1,42 @@
 import { z } from 'zod'
 import { flagSchema, type Flag } from './flag'
 import { segmentSchema, type Segment } from './segment'
-import { toIssues, type ValidationIssue } from './issues'
-
-/**
- * Flags and segments keyed by their own `key`, as LaunchDarkly's SDKs store them.
- * A mismatched map key is refused: every lookup (prerequisites, segmentMatch) goes by `key`.
- */
-const keyedBy = <T extends z.ZodType<{ key: string }>>(item: T) =>
-  z.record(z.string(), item).superRefine((items, ctx) => {
-    for (const [name, value] of Object.entries(items)) {
-      if (value.key !== name) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [name, 'key'],
-          message: `key "${value.key}" must equal its map key "${name}"`,
-        })
-      }
-    }
-  })
+import { formatPath, toIssues, type ValidationIssue } from './issues'
 
 export const rulesetSchema = z.object({
-  flags: keyedBy(flagSchema).default({}),
-  segments: keyedBy(segmentSchema).default({}),
+  flags: z.record(z.string(), flagSchema).default({}),
+  segments: z.record(z.string(), segmentSchema).default({}),
 })
 
 export type Ruleset = { flags: Record<string, Flag>; segments: Record<string, Segment> }
 
 export type ParsedRuleset = { ok: true; ruleset: Ruleset } | { ok: false; errors: ValidationIssue[] }
 
+const SECTIONS = ['flags', 'segments'] as const
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+// Every lookup (prerequisites, segmentMatch) goes by `key`, so a map key that disagrees with
+// the item's own key would make the item unreachable. Checked apart from the schema so that it
+// is reported together with every other problem.
+const mismatchedKeys = (json: unknown): ValidationIssue[] => {
+  if (!isObject(json)) return []
+  return SECTIONS.flatMap((section) => {
+    const items = json[section]
+    if (!isObject(items)) return []
+    return Object.entries(items).flatMap(([name, item]) =>
+      isObject(item) && typeof item.key === 'string' && item.key !== name
+        ? [{ path: formatPath([section, name, 'key']), message: `key "${item.key}" must equal its map key "${name}"` }]
+        : [],
+    )
+  })
+}
+
 /** Checks the shape of `{ flags, segments }` and fills LaunchDarkly's defaults. */
 export const parseRuleset = (json: unknown): ParsedRuleset => {
   const result = rulesetSchema.safeParse(json)
-  if (result.success) return { ok: true, ruleset: result.data as Ruleset }
-  return { ok: false, errors: toIssues(result.error) }
+  const errors = [...(result.success ? [] : toIssues(result.error)), ...mismatchedKeys(json)]
+  if (errors.length > 0) return { ok: false, errors }
+  return { ok: true, ruleset: result.data as Ruleset }
 }
