@@ -40,11 +40,19 @@ export const matchClause = (clause: CompiledClause, context: Context): Match => 
   return MALFORMED
 }
 
-/** All clauses must match; the first that does not (or errs) decides. No clauses always match. */
-export const matchClauses = (clauses: readonly CompiledClause[], context: Context): Match => {
+/**
+ * Whether all of a rule's clauses match. LaunchDarkly's JavaScript SDK, which we must agree with,
+ * lets a clause error count as a match and keeps only the last clause's outcome: an error is
+ * reported only when the last clause errs, and a later clause that fails hides an earlier error.
+ * An empty list matches; a rule without clauses (absent, not empty) never does.
+ */
+export const matchClauses = (clauses: readonly CompiledClause[] | undefined, context: Context): Match => {
+  if (clauses === undefined) return false
+  let error: Match | undefined
   for (const clause of clauses) {
     const match = matchClause(clause, context)
-    if (match !== true) return match
+    if (match === false) return false
+    error = match === true ? undefined : match
   }
-  return true
+  return error ?? true
 }

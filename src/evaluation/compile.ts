@@ -48,7 +48,7 @@ const compileFlag = (flag: Flag, segments: ReadonlyMap<string, CompiledSegment>)
   prerequisites: [],
   targets: compileTargets(flag),
   rules: flag.rules.map((rule, index) => ({
-    clauses: rule.clauses.map((clause) => compileClause(clause, segments)),
+    clauses: rule.clauses?.map((clause) => compileClause(clause, segments)),
     serve: compileServe(flag, rule, ruleMatch(index, rule.id)),
   })),
   fallthrough: compileServe(flag, flag.fallthrough, FALLTHROUGH),
@@ -86,7 +86,7 @@ const compileSegmentRule = (
     ? parseAttributeReference(rule.bucketBy, !rule.rolloutContextKind)
     : KEY_REFERENCE
   return {
-    clauses: rule.clauses.map((clause) => compileClause(clause, segments)),
+    clauses: rule.clauses?.map((clause) => compileClause(clause, segments)),
     weight: rule.weight === undefined ? undefined : rule.weight / WEIGHT_SCALE,
     // Segment rollouts never use a seed: the prefix is always `{segmentKey}.{salt}`
     spec: reference.valid

@@ -42,7 +42,8 @@ export type CompiledTarget = {
   readonly decision: Decision
 }
 
-export type CompiledRule = { readonly clauses: readonly CompiledClause[]; readonly serve: Serve }
+/** `clauses` is undefined for a rule without a clause list: such a rule never matches. */
+export type CompiledRule = { readonly clauses: readonly CompiledClause[] | undefined; readonly serve: Serve }
 
 export type CompiledPrerequisite = {
   readonly key: string
@@ -77,7 +78,8 @@ export type CompiledFlag = {
 export type CompiledSegmentTarget = { readonly contextKind: string; readonly keys: ReadonlySet<string> }
 
 export type CompiledSegmentRule = {
-  readonly clauses: readonly CompiledClause[]
+  /** Undefined for a rule without a clause list: such a rule never matches. */
+  readonly clauses: readonly CompiledClause[] | undefined
   /** The share of contexts included, in [0, 1]; undefined includes every matching context. */
   readonly weight: number | undefined
   /** Undefined when `bucketBy` is an invalid reference: a weighted match is then an error. */

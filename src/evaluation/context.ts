@@ -1,4 +1,5 @@
 import type { AttributeReference } from './attribute-reference'
+import { noteKeyMissing } from './notes'
 
 type Attributes = Record<string, unknown>
 
@@ -7,8 +8,22 @@ type Attributes = Record<string, unknown>
  * checked once and indexed by kind, so each clause looks its kind up in a map.
  */
 export type EvaluationContext =
-  | { readonly valid: true; readonly kinds: readonly string[]; readonly byKind: Map<string, Attributes> }
+  | {
+      readonly valid: true
+      readonly kinds: readonly string[]
+      readonly byKind: Map<string, Attributes>
+      /** A single-kind context without a key, accepted with `allowMissingKey`. */
+      readonly keyMissing: boolean
+    }
   | { readonly valid: false; readonly message: string }
+
+export type ParseContextOptions = {
+  /**
+   * Accept a single-kind context without a key (an anonymous browser, in OpenFeature terms). It
+   * evaluates normally until a flag needs the key, which then answers TARGETING_KEY_MISSING.
+   */
+  allowMissingKey?: boolean
+}
 
 const KIND = /^(\w|\.|-)+$/
 
@@ -30,7 +45,8 @@ const parsed = (context: EvaluationContext) => {
 
 const invalid = (message: string) => parsed({ valid: false, message })
 
-const ready = (byKind: Map<string, Attributes>) => parsed({ valid: true, kinds: [...byKind.keys()], byKind })
+const ready = (byKind: Map<string, Attributes>, keyMissing = false) =>
+  parsed({ valid: true, kinds: [...byKind.keys()], byKind, keyMissing })
 
 // Legacy users keep their built-in attributes at the top and the rest under `custom`;
 // a built-in wins over a custom attribute of the same name, as in LaunchDarkly's SDKs.
@@ -69,13 +85,14 @@ const fromMultiKind = (context: Attributes): EvaluationContext => {
  * Reads LaunchDarkly context JSON. An invalid context is a value, not an exception: evaluating
  * it answers `USER_NOT_SPECIFIED`, as LaunchDarkly's SDKs do.
  */
-export const parseContext = (json: unknown): EvaluationContext => {
+export const parseContext = (json: unknown, options: ParseContextOptions = {}): EvaluationContext => {
   if (!isObject(json) || Array.isArray(json)) return invalid('no context was given')
   const { kind } = json
   if (kind === undefined || kind === null) return fromLegacyUser(json)
   if (kind === 'multi') return fromMultiKind(json)
   if (typeof kind !== 'string') return invalid('the context kind is not a string')
   if (!validKind(kind)) return invalid(`"${kind}" is not a valid context kind`)
+  if (json.key === undefined && options.allowMissingKey) return ready(new Map([[kind, json]]), true)
   if (!validKey(json.key)) return invalid('the context key must be a non-empty string')
   return ready(new Map([[kind, json]]))
 }
@@ -87,8 +104,10 @@ export const toEvaluationContext = (context: unknown): EvaluationContext =>
     : parseContext(context)
 
 /** The key of the context of `kind`, if the context has that kind. */
-export const keyOf = (context: EvaluationContext & { valid: true }, kind: string) =>
-  context.byKind.get(kind)?.key as string | undefined
+export const keyOf = (context: EvaluationContext & { valid: true }, kind: string) => {
+  if (context.keyMissing && context.byKind.has(kind)) noteKeyMissing()
+  return context.byKind.get(kind)?.key as string | undefined
+}
 
 /**
  * The value `reference` points at in the context of `kind`. Arrays are values, never paths:
@@ -103,6 +122,7 @@ export const valueOf = (
   const attributes = context.byKind.get(kind)
   if (attributes === undefined || !reference.valid) return undefined
   const { components } = reference
+  if (context.keyMissing && components.length === 1 && components[0] === 'key') noteKeyMissing()
   // `anonymous` is a boolean attribute whose absence means false
   if (components.length === 1 && components[0] === 'anonymous') return Boolean(attributes.anonymous)
   let current: unknown = attributes

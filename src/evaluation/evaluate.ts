@@ -1,4 +1,3 @@
-import { bigSegmentsStatus, resetBigSegments } from './big-segments'
 import { matchClauses } from './clauses'
 import type { CompiledFlag, CompiledRuleset } from './compiled'
 import { toEvaluationContext, type EvaluationContext } from './context'
@@ -7,6 +6,7 @@ import type { ErrorKind, Reason } from './reasons'
 import { errorDecision, type Decision, type EvaluationResult } from './result'
 import { serve } from './serve'
 import { matchTargets } from './targets'
+import { bigSegmentsStatus, neededMissingKey, resetNotes } from './notes'
 
 type Context = EvaluationContext & { valid: true }
 
@@ -71,8 +71,9 @@ const evaluateCompiled = (
   options: EvaluationOptions,
 ): EvaluationResult => {
   const defaultValue = options.defaultValue === undefined ? null : options.defaultValue
-  resetBigSegments()
+  resetNotes()
   const { index, reason } = safeDecide(flag, context)
+  if (neededMissingKey()) return errorResult('TARGETING_KEY_MISSING', defaultValue)
   const value = index === undefined ? defaultValue : flag.variations[index]
   if (options.valueType !== undefined && !TYPE_CHECKS[options.valueType](value)) {
     return errorResult('WRONG_TYPE', defaultValue)

@@ -8,15 +8,22 @@ const CYCLE = errorDecision('MALFORMED_FLAG')
 /**
  * The decision that ends evaluation because a prerequisite is not met (or errs), else undefined.
  * A prerequisite is met when its flag is on and serves the required variation.
+ *
+ * A cycle is noted and the remaining prerequisites are still checked, as LaunchDarkly's
+ * JavaScript SDK does: a later failing prerequisite replaces the cycle's error.
  */
 export const checkPrerequisites = (
   flag: CompiledFlag,
   context: EvaluationContext & { valid: true },
 ): Decision | undefined => {
+  let outcome: Decision | undefined
   for (const prerequisite of flag.prerequisites) {
     const required = prerequisite.flag
     if (required === undefined) return prerequisite.failed
-    if (required.visiting) return CYCLE
+    if (required.visiting) {
+      outcome = CYCLE
+      continue
+    }
     required.visiting = true
     let decision: Decision
     try {
@@ -27,5 +34,5 @@ export const checkPrerequisites = (
     if (isError(decision)) return decision
     if (!required.on || decision.index !== prerequisite.variation) return prerequisite.failed
   }
-  return undefined
+  return outcome
 }

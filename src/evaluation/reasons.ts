@@ -1,5 +1,13 @@
-/** Why an evaluation failed (LaunchDarkly's `errorKind`). */
-export type ErrorKind = 'FLAG_NOT_FOUND' | 'MALFORMED_FLAG' | 'USER_NOT_SPECIFIED' | 'WRONG_TYPE'
+/**
+ * Why an evaluation failed: LaunchDarkly's `errorKind`, plus TARGETING_KEY_MISSING (OpenFeature's
+ * name) for a context parsed with `allowMissingKey` whose key the flag needed.
+ */
+export type ErrorKind =
+  | 'FLAG_NOT_FOUND'
+  | 'MALFORMED_FLAG'
+  | 'USER_NOT_SPECIFIED'
+  | 'WRONG_TYPE'
+  | 'TARGETING_KEY_MISSING'
 
 /** Set when a flag used an unbounded (big) segment, which edgeflags does not serve. */
 export type BigSegmentsStatus = 'NOT_CONFIGURED'

@@ -3,7 +3,7 @@ import { bucketFor } from './bucketing'
 import { matchClauses, type Match } from './clauses'
 import { keyOf, type EvaluationContext } from './context'
 import { errorDecision } from './result'
-import { noteBigSegment } from './big-segments'
+import { noteBigSegment } from './notes'
 
 type Context = EvaluationContext & { valid: true }
 

@@ -1,7 +1,6 @@
 import { z } from 'zod'
 import { clauseSchema } from './clause'
 import { rolloutSchema, variationOrRolloutSchema } from './rollout'
-import { nullable } from './nullable'
 
 export const targetSchema = z.looseObject({
   contextKind: z.string().optional(),
@@ -11,9 +10,9 @@ export const targetSchema = z.looseObject({
 
 export const flagRuleSchema = z.looseObject({
   id: z.string().optional(),
-  clauses: z.array(clauseSchema).default([]),
-  variation: nullable(z.number().int()),
-  rollout: nullable(rolloutSchema),
+  clauses: z.array(clauseSchema).optional(),
+  variation: z.number().int().optional(),
+  rollout: rolloutSchema.optional(),
   trackEvents: z.boolean().default(false),
 })
 
@@ -31,7 +30,7 @@ export const flagSchema = z.looseObject({
   version: z.number().int().min(0).default(0),
   on: z.boolean().default(false),
   variations: z.array(z.unknown()).default([]),
-  offVariation: nullable(z.number().int()),
+  offVariation: z.number().int().optional(),
   fallthrough: variationOrRolloutSchema.default({}),
   targets: z.array(targetSchema).default([]),
   contextTargets: z.array(targetSchema).default([]),

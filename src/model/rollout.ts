@@ -14,7 +14,8 @@ export const weightedVariationSchema = z.looseObject({
 })
 
 export const rolloutSchema = z.looseObject({
-  kind: z.enum(['rollout', 'experiment']).optional(),
+  /** `experiment` or `rollout`; anything else is read as a rollout, as LaunchDarkly's SDKs do. */
+  kind: z.string().optional(),
   variations: z.array(weightedVariationSchema).default([]),
   bucketBy: z.string().optional(),
   contextKind: z.string().optional(),

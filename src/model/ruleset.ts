@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { flagSchema, type Flag } from './flag'
 import { segmentSchema, type Segment } from './segment'
 import { formatPath, toIssues, type ValidationIssue } from './issues'
+import { withoutNulls } from './nulls'
 
 export const rulesetSchema = z.object({
   flags: z.record(z.string(), flagSchema).default({}),
@@ -33,9 +34,20 @@ const mismatchedKeys = (json: unknown): ValidationIssue[] => {
   })
 }
 
-/** Checks the shape of `{ flags, segments }` and fills LaunchDarkly's defaults. */
+const mapValues = (items: unknown, keep: readonly string[]) =>
+  isObject(items)
+    ? Object.fromEntries(Object.entries(items).map(([name, item]) => [name, withoutNulls(item, keep)]))
+    : items
+
+/**
+ * Checks the shape of `{ flags, segments }` and fills LaunchDarkly's defaults. Nulls are read as
+ * absent first, as LaunchDarkly's SDKs read them (a flag's variations keep theirs).
+ */
 export const parseRuleset = (json: unknown): ParsedRuleset => {
-  const result = rulesetSchema.safeParse(json)
+  const input = isObject(json)
+    ? { ...json, flags: mapValues(json.flags, ['variations']), segments: mapValues(json.segments, []) }
+    : json
+  const result = rulesetSchema.safeParse(input)
   const errors = [...(result.success ? [] : toIssues(result.error)), ...mismatchedKeys(json)]
   if (errors.length > 0) return { ok: false, errors }
   return { ok: true, ruleset: result.data as Ruleset }

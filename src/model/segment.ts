@@ -2,16 +2,15 @@ import { z } from 'zod'
 import { clauseSchema } from './clause'
 import { weightSchema } from './rollout'
 import { targetSchema } from './flag'
-import { nullable } from './nullable'
 
 export const segmentTargetSchema = targetSchema.omit({ variation: true })
 
 export const segmentRuleSchema = z.looseObject({
   id: z.string().optional(),
-  clauses: z.array(clauseSchema).default([]),
-  weight: nullable(weightSchema),
-  bucketBy: nullable(z.string()),
-  rolloutContextKind: nullable(z.string()),
+  clauses: z.array(clauseSchema).optional(),
+  weight: weightSchema.optional(),
+  bucketBy: z.string().optional(),
+  rolloutContextKind: z.string().optional(),
 })
 
 /** A reusable audience: explicit members by key, exclusions, and rules. */
@@ -25,8 +24,8 @@ export const segmentSchema = z.looseObject({
   rules: z.array(segmentRuleSchema).default([]),
   salt: z.string().default(''),
   unbounded: z.boolean().default(false),
-  unboundedContextKind: nullable(z.string()),
-  generation: nullable(z.number().int()),
+  unboundedContextKind: z.string().optional(),
+  generation: z.number().int().optional(),
   deleted: z.boolean().default(false),
 })
 

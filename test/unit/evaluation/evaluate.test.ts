@@ -140,3 +140,113 @@ describe('evaluateAll', () => {
     expect(Object.values(results).map((r) => r.reason.kind)).toEqual(['ERROR', 'ERROR', 'ERROR'])
   })
 })
+
+describe('a context without a key', () => {
+  const ruleset = compile({
+    flags: {
+      plain: flag('plain', { rules: [{ id: 'de', variation: 0, clauses: [{ attribute: 'country', op: 'in', values: ['de'] }] }] }),
+      targeted: flag('targeted', { targets: [{ values: ['u1'], variation: 0 }] }),
+      split: flag('split', { fallthrough: { rollout: { variations: [{ variation: 0, weight: 50000 }, { variation: 1, weight: 50000 }] } } }),
+      byKey: flag('byKey', { rules: [{ id: 'k', variation: 0, clauses: [{ attribute: 'key', op: 'in', values: ['u1'] }] }] }),
+      byCountry: flag('byCountry', {
+        fallthrough: { rollout: { bucketBy: 'country', variations: [{ variation: 0, weight: 50000 }, { variation: 1, weight: 50000 }] } },
+      }),
+    },
+  })
+  const anonymous = parseContext({ kind: 'user', country: 'de' }, { allowMissingKey: true })
+
+  it('is refused unless allowed', () => {
+    expect(parseContext({ kind: 'user', country: 'de' }).valid).toBe(false)
+  })
+
+  it('evaluates flags that never read the key', () => {
+    expect(evaluateFlag(ruleset, 'plain', anonymous).reason).toEqual({ kind: 'RULE_MATCH', ruleIndex: 0, ruleId: 'de' })
+    expect(evaluateFlag(ruleset, 'byCountry', anonymous).reason).toEqual({ kind: 'FALLTHROUGH' })
+  })
+
+  it.each(['targeted', 'split', 'byKey'])('answers TARGETING_KEY_MISSING where %s needs the key', (key) => {
+    expect(evaluateFlag(ruleset, key, anonymous, { defaultValue: 'd' })).toEqual({
+      value: 'd',
+      variationIndex: null,
+      reason: { kind: 'ERROR', errorKind: 'TARGETING_KEY_MISSING' },
+    })
+  })
+
+  it('does not leak the missing key into the next evaluation', () => {
+    evaluateFlag(ruleset, 'targeted', anonymous)
+    expect(evaluateFlag(ruleset, 'targeted', user).reason).toEqual({ kind: 'TARGET_MATCH' })
+  })
+})
+
+// Regression rows found by the differential test (test/unit/differential): LaunchDarkly's
+// JavaScript SDK, which we must agree with, has these quirks.
+describe('agreement with LaunchDarkly quirks', () => {
+  const on = (key: string, extra: Record<string, unknown>) => flag(key, { fallthrough: { variation: 1 }, ...extra })
+  const clause = (attribute: string, values: unknown[], extra: Record<string, unknown> = {}) => ({
+    contextKind: 'user',
+    attribute,
+    op: 'in',
+    values,
+    ...extra,
+  })
+  const segmentClause = (key: string) => ({ attribute: '', op: 'segmentMatch', values: [key] })
+
+  it.each([
+    [
+      // inside, f's cycle error is replaced by its failing second prerequisite; outside, f then
+      // serves its off variation, which is not the variation required of it
+      'a later failing prerequisite replaces a cycle error',
+      { f: on('f', { prerequisites: [{ key: 'f', variation: 1 }, { key: 'missing', variation: 0 }] }) },
+      {},
+      { kind: 'PREREQUISITE_FAILED', prerequisiteKey: 'f' },
+    ],
+    [
+      'a prerequisite that failed inside a cycle can still satisfy its parent',
+      {
+        f: on('f', { prerequisites: [{ key: 's', variation: 0 }] }),
+        s: on('s', { prerequisites: [{ key: 's', variation: 1 }, { key: 'missing', variation: 0 }] }),
+      },
+      {},
+      { kind: 'FALLTHROUGH' },
+    ],
+    [
+      'a clause error followed by a matching clause matches the rule',
+      { f: on('f', { rules: [{ id: 'r0', variation: 0, clauses: [clause('//', ['x']), clause('key', ['u1'])] }] }) },
+      {},
+      { kind: 'RULE_MATCH', ruleIndex: 0, ruleId: 'r0' },
+    ],
+    [
+      'a clause error followed by a failing clause fails the rule quietly',
+      { f: on('f', { rules: [{ id: 'r0', variation: 0, clauses: [clause('//', ['x']), clause('key', ['nobody'])] }] }) },
+      {},
+      { kind: 'FALLTHROUGH' },
+    ],
+    [
+      'a clause error in the last clause is an error',
+      { f: on('f', { rules: [{ id: 'r0', variation: 0, clauses: [clause('key', ['u1']), clause('//', ['x'])] }] }) },
+      {},
+      { kind: 'ERROR', errorKind: 'MALFORMED_FLAG' },
+    ],
+    [
+      'a segment cycle hidden by a later failing clause is no match',
+      { f: on('f', { rules: [{ id: 'r0', variation: 0, clauses: [segmentClause('s')] }] }) },
+      { s: { key: 's', rules: [{ clauses: [segmentClause('s'), clause('key', ['nobody'])] }] } },
+      { kind: 'FALLTHROUGH' },
+    ],
+    [
+      'a rule without a clause list never matches',
+      { f: on('f', { rules: [{ id: 'r0', variation: 0 }] }) },
+      {},
+      { kind: 'FALLTHROUGH' },
+    ],
+    [
+      'a segment rule without a clause list never matches',
+      { f: on('f', { rules: [{ id: 'r0', variation: 0, clauses: [segmentClause('s')] }] }) },
+      { s: { key: 's', rules: [{ id: 'sr0' }] } },
+      { kind: 'FALLTHROUGH' },
+    ],
+  ])('%s', (_, flags, segments, reason) => {
+    const ruleset = compile({ flags, segments })
+    expect(evaluateFlag(ruleset, 'f', user).reason).toEqual(reason)
+  })
+})

@@ -16,9 +16,26 @@ describe('parseRuleset', () => {
     expect(parsed.ok && parsed.ruleset.segments).toEqual({})
   })
 
-  it('reads null as absent', () => {
-    const parsed = parseRuleset({ flags: { f: { key: 'f', offVariation: null } } })
-    expect(parsed.ok && 'offVariation' in parsed.ruleset.flags.f && parsed.ruleset.flags.f.offVariation).toBe(undefined)
+  it('reads null as absent, as LaunchDarkly does', () => {
+    const parsed = parseRuleset({
+      flags: { f: { key: 'f', offVariation: null, targets: null, rules: [{ rollout: null, variation: 0, clauses: null }] } },
+    })
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors))
+    const flag = parsed.ruleset.flags.f
+    expect(flag.offVariation).toBeUndefined()
+    expect(flag.targets).toEqual([])
+    expect(flag.rules[0]).toEqual({ variation: 0, trackEvents: false })
+  })
+
+  it('keeps nulls that are values: in variations and in clause values', () => {
+    const parsed = parseRuleset({
+      flags: {
+        f: { key: 'f', variations: [null, { a: null }], rules: [{ variation: 0, clauses: [{ attribute: 'a', op: 'in', values: [null] }] }] },
+      },
+    })
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors))
+    expect(parsed.ruleset.flags.f.variations).toEqual([null, { a: null }])
+    expect(parsed.ruleset.flags.f.rules[0].clauses?.[0].values).toEqual([null])
   })
 
   it('keeps properties it does not know', () => {
