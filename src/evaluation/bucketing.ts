@@ -1,31 +1,25 @@
-import { createHash } from 'node:crypto'
 import type { AttributeReference } from './attribute-reference'
-import { valueOf, type EvaluationContext } from './context'
+import { hasKind, valueOf, type EvaluationContext } from './context'
+import { sha1Prefix60, utf8 } from './sha1'
 
 /** How a rollout hashes: the prefix before the bucketed value, and which attribute of which kind. */
 export type BucketSpec = {
-  /** The rollout's seed as a decimal string, else `{flagOrSegmentKey}.{salt}`. */
-  readonly prefix: string
+  /** UTF-8 of `{prefix}.`, where the prefix is the seed as a decimal string, else `{key}.{salt}`. */
+  readonly prefix: Uint8Array
   readonly reference: AttributeReference
   readonly contextKind: string
 }
 
-const TWO_POW_28 = 2 ** 28
 // LaunchDarkly divides by 0xFFFFFFFFFFFFFFF as a double (it rounds up to 2^60), so a bucket is in
 // [0, 1) but not exactly hash/(2^60-1). Keeping the same division keeps every bucket bit-exact.
 const SCALE = 0xfffffffffffffff
 
-/**
- * The first 15 hex digits of SHA-1(`input`) as a number, rounded to a double exactly as
- * `parseInt(hex.slice(0, 15), 16)` rounds it, without building the hex string.
- */
-export const hashPrefix = (input: string): number => {
-  const digest = createHash('sha1').update(input).digest()
-  const high = digest.readUInt32BE(0)
-  const low = digest.readUInt32BE(4) >>> 4
-  // high * 2^28 is exact; the one addition rounds to nearest, as parseInt does
-  return high * TWO_POW_28 + low
-}
+/** The bucketing spec for hashing `{prefix}.{value}`. */
+export const bucketSpec = (prefix: string, reference: AttributeReference, contextKind: string): BucketSpec => ({
+  prefix: utf8(`${prefix}.`),
+  reference,
+  contextKind,
+})
 
 const bucketable = (value: unknown): string | undefined => {
   if (typeof value === 'string') return value
@@ -40,7 +34,7 @@ const bucketable = (value: unknown): string | undefined => {
 export const bucketFor = (context: EvaluationContext & { valid: true }, spec: BucketSpec): number => {
   const value = bucketable(valueOf(context, spec.reference, spec.contextKind))
   if (value === undefined) return 0
-  return hashPrefix(`${spec.prefix}.${value}`) / SCALE
+  return sha1Prefix60(spec.prefix, value) / SCALE
 }
 
 /**
@@ -49,4 +43,4 @@ export const bucketFor = (context: EvaluationContext & { valid: true }, spec: Bu
  */
 export const canBucket = (context: EvaluationContext & { valid: true }, spec: BucketSpec) =>
   bucketable(valueOf(context, spec.reference, spec.contextKind)) !== undefined ||
-  context.byKind.has(spec.contextKind)
+  hasKind(context, spec.contextKind)

@@ -1,5 +1,5 @@
 import type { CompiledClause } from './compiled'
-import { valueOf, type EvaluationContext } from './context'
+import { attributeNamed, attributesOf, valueOf, type EvaluationContext } from './context'
 import { errorDecision, type Decision } from './result'
 import { matchSegment } from './segments'
 
@@ -10,8 +10,14 @@ export type Match = boolean | Decision
 
 const MALFORMED = errorDecision('MALFORMED_FLAG')
 
+const lookUp = (clause: CompiledClause & { type: 'attribute' }, context: Context) => {
+  if (clause.name === undefined) return valueOf(context, clause.reference, clause.contextKind)
+  const attributes = attributesOf(context, clause.contextKind)
+  return attributes === undefined ? undefined : attributeNamed(attributes, clause.name)
+}
+
 const matchAttribute = (clause: CompiledClause & { type: 'attribute' }, context: Context) => {
-  const value = valueOf(context, clause.reference, clause.contextKind)
+  const value = lookUp(clause, context)
   // A missing attribute fails the clause even when it is negated (LaunchDarkly's SDK spec)
   if (value === undefined || value === null) return false
   const matched = Array.isArray(value) ? value.some(clause.test) : clause.test(value)

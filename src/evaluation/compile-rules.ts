@@ -2,7 +2,7 @@ import type { Clause } from '../model/clause'
 import type { Flag } from '../model/flag'
 import type { Rollout, VariationOrRollout } from '../model/rollout'
 import { INVALID_REFERENCE, KEY_REFERENCE, parseAttributeReference } from './attribute-reference'
-import type { BucketSpec } from './bucketing'
+import { bucketSpec, type BucketSpec } from './bucketing'
 import type { CompiledClause, CompiledSegment, Serve } from './compiled'
 import { compileOperator } from './operators'
 import { inExperiment, type Reason } from './reasons'
@@ -12,8 +12,11 @@ const MALFORMED: Decision = errorDecision('MALFORMED_FLAG')
 const WEIGHT_SCALE = 100000
 
 /** The decision to serve variation `index`, or MALFORMED_FLAG when the flag has no such variation. */
-export const variationDecision = (flag: Flag, index: number, reason: Reason): Decision =>
-  index >= 0 && index < flag.variations.length ? Object.freeze({ index, reason }) : MALFORMED
+export const variationDecision = (flag: Flag, index: number, reason: Reason): Decision => {
+  if (index < 0 || index >= flag.variations.length) return MALFORMED
+  const result = Object.freeze({ value: flag.variations[index], variationIndex: index, reason })
+  return Object.freeze({ index, reason, result })
+}
 
 /** The off variation, or no variation at all when `offVariation` is unset. */
 export const offDecision = (flag: Flag, reason: Reason): Decision =>
@@ -37,9 +40,13 @@ export const compileClause = (
     ? parseAttributeReference(clause.attribute, !clause.contextKind)
     : INVALID_REFERENCE
   if (!reference.valid) return { type: 'invalid' }
+  const [first] = reference.components
+  // `key`, `anonymous`, `kind` and `__proto__` need valueOf's special cases
+  const plain = reference.components.length === 1 && !['key', 'anonymous', 'kind', '__proto__'].includes(first)
   return {
     type: 'attribute',
     reference,
+    name: plain ? first : undefined,
     contextKind: clause.contextKind ?? 'user',
     negate: clause.negate,
     test: compileOperator(clause.op, clause.values),
@@ -55,7 +62,7 @@ const flagBucketSpec = (flag: Flag, rollout: Rollout): BucketSpec | undefined =>
   if (!reference.valid) return undefined
   // LaunchDarkly's JavaScript SDKs test the seed for truthiness, so a seed of 0 means no seed
   const prefix = rollout.seed ? String(rollout.seed) : `${flag.key}.${flag.salt}`
-  return { prefix, reference, contextKind: rollout.contextKind ?? 'user' }
+  return bucketSpec(prefix, reference, rollout.contextKind ?? 'user')
 }
 
 const compileRollout = (flag: Flag, rollout: Rollout, reason: Reason): Serve => {

@@ -2,6 +2,7 @@ import type { Flag, Target } from '../model/flag'
 import type { Ruleset } from '../model/ruleset'
 import type { Segment, SegmentRule, SegmentTarget } from '../model/segment'
 import { KEY_REFERENCE, parseAttributeReference } from './attribute-reference'
+import { bucketSpec } from './bucketing'
 import type {
   ClientSideAvailability,
   CompiledFlag,
@@ -90,7 +91,7 @@ const compileSegmentRule = (
     weight: rule.weight === undefined ? undefined : rule.weight / WEIGHT_SCALE,
     // Segment rollouts never use a seed: the prefix is always `{segmentKey}.{salt}`
     spec: reference.valid
-      ? { prefix: `${segment.key}.${segment.salt}`, reference, contextKind: rule.rolloutContextKind ?? 'user' }
+      ? bucketSpec(`${segment.key}.${segment.salt}`, reference, rule.rolloutContextKind ?? 'user')
       : undefined,
   }
 }

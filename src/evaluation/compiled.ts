@@ -13,6 +13,8 @@ export type CompiledClause =
   | {
       readonly type: 'attribute'
       readonly reference: AttributeReference
+      /** Set when the reference is one plain attribute name that `attributeNamed` may read. */
+      readonly name: string | undefined
       readonly contextKind: string
       readonly negate: boolean
       readonly test: ValueMatcher

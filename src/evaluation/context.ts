@@ -3,19 +3,28 @@ import { noteKeyMissing } from './notes'
 
 type Attributes = Record<string, unknown>
 
+const PARSED: unique symbol = Symbol('edgeflags.context')
+
 /**
  * A context ready for evaluation: LaunchDarkly's single-kind, multi-kind or legacy-user JSON,
- * checked once and indexed by kind, so each clause looks its kind up in a map.
+ * checked once. A single-kind context (the common case) keeps its attributes without a map.
  */
-export type EvaluationContext =
+export type EvaluationContext = (
   | {
       readonly valid: true
-      readonly kinds: readonly string[]
-      readonly byKind: Map<string, Attributes>
+      /** The kinds of a multi-kind context; undefined for a single-kind one (see `kindsOf`). */
+      readonly kinds: readonly string[] | undefined
+      /** The one kind of a single-kind context; undefined for a multi-kind one. */
+      readonly kind: string | undefined
+      readonly attributes: Attributes | undefined
+      readonly parts: ReadonlyMap<string, Attributes> | undefined
       /** A single-kind context without a key, accepted with `allowMissingKey`. */
       readonly keyMissing: boolean
     }
   | { readonly valid: false; readonly message: string }
+) & { readonly [PARSED]: true }
+
+type Valid = EvaluationContext & { valid: true }
 
 export type ParseContextOptions = {
   /**
@@ -26,27 +35,32 @@ export type ParseContextOptions = {
 }
 
 const KIND = /^(\w|\.|-)+$/
+// Kinds already checked against KIND: a handful per deployment, so the set stays small
+const KNOWN_KINDS = new Set<string>()
 
-const isObject = (value: unknown): value is Attributes =>
-  typeof value === 'object' && value !== null
+const isObject = (value: unknown): value is Attributes => typeof value === 'object' && value !== null
 
-const validKind = (kind: unknown): kind is string =>
-  typeof kind === 'string' && kind !== 'kind' && KIND.test(kind)
+const validKind = (kind: unknown): kind is string => {
+  if (typeof kind !== 'string') return false
+  if (KNOWN_KINDS.has(kind)) return true
+  if (kind === 'kind' || !KIND.test(kind)) return false
+  if (KNOWN_KINDS.size < 1000) KNOWN_KINDS.add(kind)
+  return true
+}
 
 const validKey = (key: unknown) => typeof key === 'string' && key !== ''
 
-// Contexts this module made, so a caller may pass one in place of JSON and skip parsing it again
-const PARSED = new WeakSet<EvaluationContext>()
+const invalid = (message: string): EvaluationContext => ({ valid: false, message, [PARSED]: true })
 
-const parsed = (context: EvaluationContext) => {
-  PARSED.add(context)
-  return context
-}
-
-const invalid = (message: string) => parsed({ valid: false, message })
-
-const ready = (byKind: Map<string, Attributes>, keyMissing = false) =>
-  parsed({ valid: true, kinds: [...byKind.keys()], byKind, keyMissing })
+const single = (kind: string, attributes: Attributes, keyMissing = false): EvaluationContext => ({
+  valid: true,
+  kinds: undefined,
+  kind,
+  attributes,
+  parts: undefined,
+  keyMissing,
+  [PARSED]: true,
+})
 
 // Legacy users keep their built-in attributes at the top and the rest under `custom`;
 // a built-in wins over a custom attribute of the same name, as in LaunchDarkly's SDKs.
@@ -64,21 +78,22 @@ const fromLegacyUser = (user: Attributes): EvaluationContext => {
   for (const name of LEGACY_BUILT_INS) {
     if (user[name] !== undefined && user[name] !== null) attributes[name] = user[name]
   }
-  return ready(new Map([['user', attributes]]))
+  return single('user', attributes)
 }
 
 const fromMultiKind = (context: Attributes): EvaluationContext => {
   const kinds = Object.keys(context).filter((name) => name !== 'kind')
   if (kinds.length === 0) return invalid('a multi-kind context must contain at least one kind')
   if (!kinds.every(validKind)) return invalid('the context contains an invalid kind')
-  const byKind = new Map<string, Attributes>()
+  const parts = new Map<string, Attributes>()
   for (const kind of kinds) {
     const part = context[kind]
     if (!isObject(part)) return invalid(`the "${kind}" context is not an object`)
     if (!validKey(part.key)) return invalid(`the "${kind}" context has no valid key`)
-    byKind.set(kind, part)
+    parts.set(kind, part)
   }
-  return ready(byKind)
+  if (kinds.length === 1) return single(kinds[0], parts.get(kinds[0])!)
+  return { valid: true, kinds, kind: undefined, attributes: undefined, parts, keyMissing: false, [PARSED]: true }
 }
 
 /**
@@ -92,39 +107,59 @@ export const parseContext = (json: unknown, options: ParseContextOptions = {}): 
   if (kind === 'multi') return fromMultiKind(json)
   if (typeof kind !== 'string') return invalid('the context kind is not a string')
   if (!validKind(kind)) return invalid(`"${kind}" is not a valid context kind`)
-  if (json.key === undefined && options.allowMissingKey) return ready(new Map([[kind, json]]), true)
+  if (json.key === undefined && options.allowMissingKey) return single(kind, json, true)
   if (!validKey(json.key)) return invalid('the context key must be a non-empty string')
-  return ready(new Map([[kind, json]]))
+  return single(kind, json)
 }
 
 /** `context` if `parseContext` made it, else `context` parsed as LaunchDarkly context JSON. */
 export const toEvaluationContext = (context: unknown): EvaluationContext =>
-  typeof context === 'object' && context !== null && PARSED.has(context as EvaluationContext)
+  isObject(context) && (context as { [PARSED]?: true })[PARSED] === true
     ? (context as EvaluationContext)
     : parseContext(context)
 
+/** The attributes of the context of `kind`, if the context has that kind. */
+export const attributesOf = (context: Valid, kind: string): Attributes | undefined =>
+  context.parts === undefined ? (context.kind === kind ? context.attributes : undefined) : context.parts.get(kind)
+
+export const hasKind = (context: Valid, kind: string) => attributesOf(context, kind) !== undefined
+
+export const kindsOf = (context: Valid): readonly string[] => context.kinds ?? [context.kind!]
+
+/**
+ * The attribute `name` of `attributes`, own properties only. JSON never holds functions, so a
+ * function found here is inherited (`toString`) and counts as absent; `__proto__`, the one
+ * inherited non-function, must go through `valueOf` instead.
+ */
+export const attributeNamed = (attributes: Attributes, name: string): unknown => {
+  const value = attributes[name]
+  return typeof value === 'function' ? undefined : value
+}
+
 /** The key of the context of `kind`, if the context has that kind. */
-export const keyOf = (context: EvaluationContext & { valid: true }, kind: string) => {
-  if (context.keyMissing && context.byKind.has(kind)) noteKeyMissing()
-  return context.byKind.get(kind)?.key as string | undefined
+export const keyOf = (context: Valid, kind: string) => {
+  const attributes = attributesOf(context, kind)
+  if (attributes === undefined) return undefined
+  if (context.keyMissing) noteKeyMissing()
+  return attributes.key as string | undefined
 }
 
 /**
  * The value `reference` points at in the context of `kind`. Arrays are values, never paths:
  * `/list/0` finds nothing, as in LaunchDarkly's SDKs.
  */
-export const valueOf = (
-  context: EvaluationContext & { valid: true },
-  reference: AttributeReference,
-  kind: string,
-): unknown => {
-  if (reference.isKind) return context.kinds
-  const attributes = context.byKind.get(kind)
+export const valueOf = (context: Valid, reference: AttributeReference, kind: string): unknown => {
+  if (reference.isKind) return kindsOf(context)
+  const attributes = attributesOf(context, kind)
   if (attributes === undefined || !reference.valid) return undefined
   const { components } = reference
-  if (context.keyMissing && components.length === 1 && components[0] === 'key') noteKeyMissing()
-  // `anonymous` is a boolean attribute whose absence means false
-  if (components.length === 1 && components[0] === 'anonymous') return Boolean(attributes.anonymous)
+  if (components.length === 1) {
+    const name = components[0]
+    if (context.keyMissing && name === 'key') noteKeyMissing()
+    // `anonymous` is a boolean attribute whose absence means false
+    if (name === 'anonymous') return Boolean(attributes.anonymous)
+    return Object.hasOwn(attributes, name) ? attributes[name] : undefined
+  }
   let current: unknown = attributes
   for (const component of components) {
     if (!isObject(current) || Array.isArray(current) || !Object.hasOwn(current, component)) {

@@ -72,12 +72,14 @@ const evaluateCompiled = (
 ): EvaluationResult => {
   const defaultValue = options.defaultValue === undefined ? null : options.defaultValue
   resetNotes()
-  const { index, reason } = safeDecide(flag, context)
+  const decision = safeDecide(flag, context)
   if (neededMissingKey()) return errorResult('TARGETING_KEY_MISSING', defaultValue)
-  const value = index === undefined ? defaultValue : flag.variations[index]
+  const { index, reason, result } = decision
+  const value = result !== undefined ? result.value : defaultValue
   if (options.valueType !== undefined && !TYPE_CHECKS[options.valueType](value)) {
     return errorResult('WRONG_TYPE', defaultValue)
   }
+  if (result !== undefined && bigSegmentsStatus() === undefined) return result
   return { value, variationIndex: index ?? null, reason: withStatus(reason) }
 }
 
@@ -104,6 +106,8 @@ export type EvaluateAllOptions = {
   filter?: (flag: CompiledFlag) => boolean
 }
 
+const NO_OPTIONS: EvaluationOptions = Object.freeze({})
+
 /** Evaluates every flag (that passes `filter`) for one context. */
 export const evaluateAll = (
   ruleset: CompiledRuleset,
@@ -115,7 +119,7 @@ export const evaluateAll = (
   for (const flag of ruleset.flags.values()) {
     if (filter !== undefined && !filter(flag)) continue
     results[flag.key] = evaluationContext.valid
-      ? evaluateCompiled(flag, evaluationContext, {})
+      ? evaluateCompiled(flag, evaluationContext, NO_OPTIONS)
       : errorResult('USER_NOT_SPECIFIED', null)
   }
   return results

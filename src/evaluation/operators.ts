@@ -22,35 +22,64 @@ export const toDate = (value: unknown): number | undefined => {
   return undefined
 }
 
-const anyString = (values: unknown[], test: (value: string, operand: string) => boolean) => {
-  const operands = values.filter(isString)
-  if (operands.length === 0) return NEVER
-  return (value: unknown) => isString(value) && operands.some((operand) => test(value, operand))
-}
-
-const anyNumber = (values: unknown[], test: (value: number, operand: number) => boolean) => {
-  const operands = values.filter(isNumber)
-  if (operands.length === 0) return NEVER
-  return (value: unknown) => isNumber(value) && operands.some((operand) => test(value, operand))
-}
-
-const anyDate = (values: unknown[], test: (value: number, operand: number) => boolean) => {
-  const operands = values.map(toDate).filter((date): date is number => date !== undefined)
-  if (operands.length === 0) return NEVER
-  return (value: unknown) => {
-    const date = toDate(value)
-    return date !== undefined && operands.some((operand) => test(date, operand))
+// The same context values (an app version, a signup date) come back evaluation after evaluation,
+// so their parsed forms are memoised; the memo is dropped whole when it fills.
+const memo = <T>(parse: (text: string) => T) => {
+  const cache = new Map<string, T>()
+  return (text: string): T => {
+    let parsed = cache.get(text)
+    if (parsed === undefined && !cache.has(text)) {
+      parsed = parse(text)
+      if (cache.size >= 4096) cache.clear()
+      cache.set(text, parsed)
+    }
+    return parsed as T
   }
 }
 
-const anySemVer = (values: unknown[], test: (order: number) => boolean) => {
-  const operands = values.map(parseSemVer).filter((version): version is SemVer => !!version)
+const dateOfText = memo((text: string) => (RFC3339.test(text) ? Date.parse(text) : undefined))
+const semVerOfText = memo((text: string) => parseSemVer(text))
+
+const contextDate = (value: unknown) => (typeof value === 'string' ? dateOfText(value) : toDate(value))
+const contextSemVer = (value: unknown) => (typeof value === 'string' ? semVerOfText(value) : undefined)
+
+// Plain loops below: a closure per call (as `.some(...)` would need) costs more than the test
+const anyOf = <T, V>(
+  operands: readonly T[],
+  read: (value: unknown) => V | undefined,
+  test: (value: V, operand: T) => boolean,
+): ValueMatcher => {
   if (operands.length === 0) return NEVER
   return (value: unknown) => {
-    const version = parseSemVer(value)
-    return !!version && operands.some((operand) => test(compareSemVer(version, operand)))
+    const converted = read(value)
+    if (converted === undefined) return false
+    for (let i = 0; i < operands.length; i += 1) if (test(converted, operands[i])) return true
+    return false
   }
 }
+
+const asString = (value: unknown) => (typeof value === 'string' ? value : undefined)
+const asNumber = (value: unknown) => (typeof value === 'number' ? value : undefined)
+
+const anyString = (values: unknown[], test: (value: string, operand: string) => boolean) =>
+  anyOf(values.filter(isString), asString, test)
+
+const anyNumber = (values: unknown[], test: (value: number, operand: number) => boolean) =>
+  anyOf(values.filter(isNumber), asNumber, test)
+
+const anyDate = (values: unknown[], test: (value: number, operand: number) => boolean) =>
+  anyOf(
+    values.map(toDate).filter((date): date is number => date !== undefined),
+    contextDate,
+    test,
+  )
+
+const anySemVer = (values: unknown[], test: (order: number) => boolean) =>
+  anyOf(
+    values.map(parseSemVer).filter((version): version is SemVer => !!version),
+    contextSemVer,
+    (version: SemVer, operand: SemVer) => test(compareSemVer(version, operand)),
+  )
 
 // `in` is strict equality: JSON objects and arrays in a clause never equal a context value,
 // exactly as in LaunchDarkly's JavaScript SDKs. A Set gives the same answers for primitives.
@@ -70,8 +99,7 @@ const matchesAny = (values: unknown[]): ValueMatcher => {
       // an invalid pattern never matches
     }
   }
-  if (patterns.length === 0) return NEVER
-  return (value: unknown) => isString(value) && patterns.some((pattern) => pattern.test(value))
+  return anyOf(patterns, asString, (value: string, pattern: RegExp) => pattern.test(value))
 }
 
 /**

@@ -13,7 +13,15 @@ export type EvaluationResult = {
  * when none applies, as for an off flag without `offVariation`) and its reason. Every decision a
  * flag can reach is built when it is compiled, so evaluating allocates nothing but the result.
  */
-export type Decision = { readonly index: number | undefined; readonly reason: Reason }
+export type Decision = {
+  readonly index: number | undefined
+  readonly reason: Reason
+  /**
+   * The finished result when it cannot depend on the caller (a variation was chosen), built once
+   * and shared, frozen, by every evaluation that reaches this decision.
+   */
+  readonly result?: EvaluationResult
+}
 
 const ERRORS = new Map<ErrorKind, Decision>()
 

@@ -50,23 +50,24 @@ export const parseSemVer = (value: unknown): SemVer | undefined => {
   return parseStrict(leading[0] + padding + value.slice(leading[0].length))
 }
 
+const compareNumbers = (a: number, b: number) => (a === b ? 0 : a < b ? -1 : 1)
+
+// Pre-release identifiers are numbers when numeric (see `identifier`), except digit strings too
+// long for a safe integer, which semver still compares as numbers; those are rare.
 const compareIdentifiers = (a: number | string, b: number | string): number => {
-  const aNumeric = DIGITS.test(String(a))
-  const bNumeric = DIGITS.test(String(b))
-  const x = aNumeric && bNumeric ? +a : a
-  const y = aNumeric && bNumeric ? +b : b
-  if (x === y) return 0
-  if (aNumeric && !bNumeric) return -1
-  if (bNumeric && !aNumeric) return 1
-  return x < y ? -1 : 1
+  if (typeof a === 'number' && typeof b === 'number') return compareNumbers(a, b)
+  const aNumeric = typeof a === 'number' || DIGITS.test(a)
+  const bNumeric = typeof b === 'number' || DIGITS.test(b)
+  if (aNumeric && bNumeric) return compareNumbers(+a, +b)
+  if (aNumeric) return -1
+  if (bNumeric) return 1
+  return a === b ? 0 : a < b ? -1 : 1
 }
 
 /** Orders two versions by SemVer 2.0 precedence: build metadata never counts. */
 export const compareSemVer = (a: SemVer, b: SemVer): number => {
   const main =
-    compareIdentifiers(a.major, b.major) ||
-    compareIdentifiers(a.minor, b.minor) ||
-    compareIdentifiers(a.patch, b.patch)
+    compareNumbers(a.major, b.major) || compareNumbers(a.minor, b.minor) || compareNumbers(a.patch, b.patch)
   if (main !== 0) return main
   const [x, y] = [a.prerelease, b.prerelease]
   // a release sorts after any of its pre-releases

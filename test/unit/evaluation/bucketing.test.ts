@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { bucketFor, canBucket, hashPrefix } from '../../../src/evaluation/bucketing'
+import { bucketFor, bucketSpec, canBucket } from '../../../src/evaluation/bucketing'
+import { sha1Prefix60, utf8 } from '../../../src/evaluation/sha1'
 import { parseContext } from '../../../src/evaluation/context'
 import { parseAttributeReference } from '../../../src/evaluation/attribute-reference'
 
@@ -15,21 +16,31 @@ const context = (json: unknown) => {
   return parsed
 }
 
-const spec = (bucketBy: string, contextKind = 'user', prefix = 'flag.salt') => ({
-  prefix,
-  reference: parseAttributeReference(bucketBy, false),
-  contextKind,
-})
+const spec = (bucketBy: string, contextKind = 'user', prefix = 'flag.salt') =>
+  bucketSpec(prefix, parseAttributeReference(bucketBy, false), contextKind)
 
-describe('hashPrefix', () => {
-  it('rounds the 60-bit hash prefix exactly as parseInt of 15 hex digits does', () => {
+describe('sha1Prefix60', () => {
+  const reference = (input: string) => parseInt(createHash('sha1').update(input).digest('hex').substring(0, 15), 16)
+
+  const string = fc.string({ unit: 'binary', maxLength: 100 })
+
+  it('equals parseInt of the first 15 hex digits of node:crypto SHA-1, for any strings', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (input) => {
-        const hex = createHash('sha1').update(input).digest('hex')
-        expect(hashPrefix(input)).toBe(parseInt(hex.substring(0, 15), 16))
+      fc.property(string, string, (head, tail) => {
+        expect(sha1Prefix60(utf8(head), tail)).toBe(reference(head + tail))
       }),
       { numRuns: 20000, seed: 7 },
     )
+  })
+
+  it.each([0, 1, 55, 56, 63, 64, 119, 120, 1000])('pads a %i-byte message correctly', (length) => {
+    expect(sha1Prefix60(utf8('p.'), 'x'.repeat(length))).toBe(reference(`p.${'x'.repeat(length)}`))
+  })
+
+  it('hashes the UTF-8 bytes of text beyond ASCII', () => {
+    for (const text of ['ünïcødé', 'flag.salt.☃', '𝄞 clef', 'a\u0000b', '\ud800 lone']) {
+      expect(sha1Prefix60(utf8('é.'), text)).toBe(reference(`é.${text}`))
+    }
   })
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { keyOf, parseContext, valueOf } from '../../../src/evaluation/context'
+import { keyOf, kindsOf, parseContext, valueOf } from '../../../src/evaluation/context'
 import { parseAttributeReference } from '../../../src/evaluation/attribute-reference'
 
 const valid = (json: unknown) => {
@@ -13,14 +13,14 @@ const ref = (text: string) => parseAttributeReference(text)
 describe('parseContext', () => {
   it('reads a single-kind context', () => {
     const context = valid({ kind: 'org', key: 'o1', name: 'Acme' })
-    expect(context.kinds).toEqual(['org'])
+    expect(kindsOf(context)).toEqual(['org'])
     expect(keyOf(context, 'org')).toBe('o1')
     expect(keyOf(context, 'user')).toBeUndefined()
   })
 
   it('reads a multi-kind context', () => {
     const context = valid({ kind: 'multi', user: { key: 'u' }, org: { key: 'o' } })
-    expect(context.kinds).toEqual(['user', 'org'])
+    expect(kindsOf(context)).toEqual(['user', 'org'])
     expect(keyOf(context, 'org')).toBe('o')
   })
 
