@@ -1,8 +1,47 @@
-import { Hono } from 'hono'
-import type { Env } from './env'
+import { Hono, type Context } from 'hono'
+import { cors } from 'hono/cors'
+import type { AppEnv } from './app-env'
+import { ApiError, toApiError } from './errors'
 import { health } from './routes/health'
+import { ofrep } from './routes/ofrep'
+import { ruleset } from './routes/ruleset'
 
 /** The Worker's Hono app: each route group is a sub-app in `src/routes/`, mounted here. */
-export const app = new Hono<{ Bindings: Env }>()
+export const app = new Hono<AppEnv>()
+
+// Browsers call OFREP and the streams from any page by default (client keys are public);
+// CORS_ORIGINS narrows that to a comma-separated list. Headers land on every response, errors
+// and 304s included, so a browser can read ETag and Retry-After.
+const browserCors = cors({
+  origin: (origin, c) => {
+    const allowed: string | undefined = c.env.CORS_ORIGINS
+    if (!allowed || allowed.trim() === '*') return '*'
+    return allowed.split(',').map((entry) => entry.trim()).includes(origin) ? origin : null
+  },
+  allowMethods: ['POST', 'GET', 'OPTIONS'],
+  allowHeaders: ['Content-Type', 'If-None-Match', 'Authorization', 'X-API-Key'],
+  exposeHeaders: ['ETag', 'Retry-After'],
+  maxAge: 600,
+})
+
+app.use('/ofrep/*', browserCors)
+app.use('/v1/*', browserCors)
 
 app.route('/', health)
+app.route('/ofrep/v1', ofrep)
+app.route('/v1/ruleset', ruleset)
+
+// DESIGN.md section 4: every error outside OFREP has this one shape
+const renderError = (error: unknown, c: Context<AppEnv>) => {
+  const apiError = toApiError(error)
+  if (apiError.retryAfter !== undefined) c.header('Retry-After', String(apiError.retryAfter))
+  return c.json(
+    { error: { code: apiError.code, message: apiError.message, details: apiError.details } },
+    apiError.status,
+  )
+}
+
+app.notFound((c) =>
+  renderError(new ApiError(404, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`), c),
+)
+app.onError(renderError)

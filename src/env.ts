@@ -14,6 +14,8 @@ export type Env = {
   HUB: DurableObjectNamespace<Hub>
   /** How often readers refresh their cached ruleset, in ms. A string, as all vars are. */
   REFRESH_MS: string
+  /** Comma-separated origins allowed to call from browsers; `*` (the default) allows any. */
+  CORS_ORIGINS?: string
   WEBHOOK_SECRET?: string
   ADMIN_TOKEN?: string
   CF_API_TOKEN?: string

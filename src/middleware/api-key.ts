@@ -1,0 +1,39 @@
+import { createMiddleware } from 'hono/factory'
+import type { AppEnv } from '../app-env'
+import { ApiError } from '../errors'
+import type { KeyKind } from '../model/api-key'
+import { readApiKey } from '../store/api-keys'
+import { storeSources } from '../store/from-context'
+
+export type ApiKeyOptions = {
+  /** The key kinds this route serves; any other known key gets 403. */
+  kinds: readonly KeyKind[]
+  /** Also read the key from this query parameter (browsers cannot set WebSocket headers). */
+  queryParameter?: string
+}
+
+const BEARER = /^Bearer\s+(.+)$/i
+
+/**
+ * Authenticates a client, mobile or server key sent as `Authorization: Bearer <key>` or
+ * `X-API-Key: <key>`, and leaves its record in `c.get('apiKey')`.
+ *
+ * @example app.use('/ofrep/*', apiKey({ kinds: ['client', 'mobile', 'server'] }))
+ */
+export const apiKey = ({ kinds, queryParameter }: ApiKeyOptions) => {
+  const allowed = new Set<KeyKind>(kinds)
+  return createMiddleware<AppEnv>(async function apiKey(c, next) {
+    const key =
+      BEARER.exec(c.req.header('Authorization') ?? '')?.[1].trim() ??
+      c.req.header('X-API-Key') ??
+      (queryParameter ? c.req.query(queryParameter) : undefined)
+    if (!key) throw new ApiError(401, 'missing_key', 'Send an API key as "Authorization: Bearer <key>" or "X-API-Key: <key>"')
+    const record = await readApiKey(key, storeSources(c))
+    if (record === null) throw new ApiError(401, 'unknown_key', 'The API key is unknown or revoked')
+    if (!allowed.has(record.kind)) {
+      throw new ApiError(403, 'forbidden', `A ${record.kind} key may not use this endpoint`)
+    }
+    c.set('apiKey', record)
+    await next()
+  })
+}

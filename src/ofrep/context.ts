@@ -1,0 +1,92 @@
+import { z } from 'zod'
+import { parseContext, type EvaluationContext } from '../evaluation'
+import { ApiError } from '../errors'
+import { formatPath } from '../model/issues'
+
+// DESIGN.md section 8: a context may carry at most 50 attributes, counted through nested
+// objects and arrays, and at most 16 kinds.
+export const MAX_CONTEXT_ATTRIBUTES = 50
+export const MAX_CONTEXT_KINDS = 16
+
+/** An OFREP request body: `{ "context": { "targetingKey": "...", ... } }`, context optional. */
+const requestSchema = z.object({
+  context: z
+    .record(z.string(), z.unknown())
+    .refine((context) => !('targetingKey' in context) || typeof context.targetingKey === 'string', {
+      message: 'targetingKey must be a string',
+      path: ['targetingKey'],
+    })
+    .optional(),
+})
+
+// Counts attributes through nested objects and arrays, giving up once past `limit`: a body
+// nested thousands deep (still under 64 KiB) is refused without walking, or overflowing, it.
+const exceedsAttributes = (value: unknown, limit: number): boolean => {
+  let count = 0
+  const pending: unknown[] = [value]
+  while (pending.length > 0) {
+    const next = pending.pop()
+    if (typeof next !== 'object' || next === null) continue
+    for (const child of Array.isArray(next) ? next : Object.values(next)) {
+      count += 1
+      if (count > limit) return true
+      pending.push(child)
+    }
+  }
+  return false
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+// OFREP's targetingKey is LaunchDarkly's key; a context without a kind is a user.
+const withKey = ({ targetingKey, ...attributes }: Record<string, unknown>) =>
+  targetingKey === undefined || targetingKey === '' ? attributes : { ...attributes, key: targetingKey }
+
+/** Maps an OFREP evaluation context onto LaunchDarkly's context JSON. */
+export const toLaunchDarklyContext = (context: Record<string, unknown>): Record<string, unknown> => {
+  if (context.kind !== 'multi') return { kind: 'user', ...withKey(context) }
+  const { kind, ...parts } = context
+  return Object.fromEntries([
+    ['kind', kind],
+    ...Object.entries(parts).map(([name, part]) => [name, isObject(part) ? withKey(part) : part]),
+  ])
+}
+
+const invalid = (message: string, path = 'context') =>
+  new ApiError(400, 'invalid_context', message, [{ path, message }])
+
+/**
+ * The evaluation context of an OFREP request body, plus its canonical JSON (for ETags). A
+ * context without targetingKey is accepted: flags that need the key answer TARGETING_KEY_MISSING.
+ */
+export const readOfrepContext = (body: unknown): { context: EvaluationContext; canonical: string } => {
+  const parsed = requestSchema.safeParse(body)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw invalid(issue.message, formatPath(issue.path) || 'body')
+  }
+  const raw = parsed.data.context ?? {}
+  if (exceedsAttributes(raw, MAX_CONTEXT_ATTRIBUTES)) {
+    throw invalid(`The context has more than ${MAX_CONTEXT_ATTRIBUTES} attributes`)
+  }
+  const mapped = toLaunchDarklyContext(raw)
+  if (mapped.kind === 'multi' && Object.keys(mapped).length - 1 > MAX_CONTEXT_KINDS) {
+    throw invalid(`The context has more than ${MAX_CONTEXT_KINDS} kinds`)
+  }
+  const context = parseContext(mapped, { allowMissingKey: true })
+  if (!context.valid) throw invalid(`The context is not valid: ${context.message}`)
+  return { context, canonical: canonicalJson(raw) }
+}
+
+/** JSON with object keys sorted, so equal contexts give equal text whatever their key order. */
+export const canonicalJson = (value: unknown): string => {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
+  if (isObject(value)) {
+    const entries = Object.keys(value)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`)
+    return `{${entries.join(',')}}`
+  }
+  return JSON.stringify(value) ?? 'null'
+}

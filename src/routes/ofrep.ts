@@ -1,0 +1,57 @@
+import { Hono } from 'hono'
+import type { AppEnv } from '../app-env'
+import { evaluateAll, evaluateFlag } from '../evaluation'
+import { apiKey } from '../middleware/api-key'
+import { jsonBody } from '../middleware/json-body'
+import { readOfrepContext } from '../ofrep/context'
+import { renderOfrepError } from '../ofrep/errors'
+import { matchesEtag } from '../ofrep/etag'
+import { ofrepFailure, toOfrep } from '../ofrep/response'
+import { visibleTo } from '../ofrep/visibility'
+import { storeSources } from '../store/from-context'
+import { fingerprint } from '../store/hash'
+import { readRuleset } from '../store/rulesets'
+
+/** OFREP evaluation (https://openfeature.dev/specification/appendix-c), mounted at /ofrep/v1. */
+export const ofrep = new Hono<AppEnv>()
+
+ofrep.use(
+  '*',
+  apiKey({ kinds: ['client', 'mobile', 'server'] }),
+  jsonBody({ maxBytes: 64 * 1024, emptyAs: {} }),
+)
+
+ofrep.post('/evaluate/flags', async (c) => {
+  const key = c.get('apiKey')
+  const { context, canonical } = readOfrepContext(c.get('body'))
+  const ruleset = await readRuleset(key.environment, storeSources(c))
+  // The ETag covers everything the answer depends on: the rules (version), which flags the key
+  // may see (kind, environment) and the context itself. The ruleset version alone would answer
+  // a wrong 304 after a context change, since OFREP providers resend their last ETag.
+  const etag = `"${ruleset.version}-${key.kind}-${fingerprint(`${key.environment}\n${canonical}`)}"`
+  c.header('ETag', etag)
+  c.header('Cache-Control', 'private, no-cache')
+  if (matchesEtag(c.req.header('If-None-Match'), etag)) return c.body(null, 304)
+  const results = evaluateAll(ruleset.compiled, context, { filter: visibleTo(key.kind) })
+  const flags = Object.entries(results).map(([flagKey, result]) =>
+    toOfrep(ruleset.compiled.flags.get(flagKey)!, result),
+  )
+  return c.json({ flags, metadata: { version: ruleset.version } })
+})
+
+ofrep.post('/evaluate/flags/:key', async (c) => {
+  const flagKey = c.req.param('key')
+  const key = c.get('apiKey')
+  const { context } = readOfrepContext(c.get('body'))
+  const ruleset = await readRuleset(key.environment, storeSources(c))
+  const flag = ruleset.compiled.flags.get(flagKey)
+  // a flag the key may not see answers exactly like one that does not exist
+  if (flag === undefined || !visibleTo(key.kind)(flag)) {
+    return c.json(ofrepFailure(flagKey, 'FLAG_NOT_FOUND', `No flag "${flagKey}" is available to this key`), 404)
+  }
+  const answer = toOfrep(flag, evaluateFlag(ruleset.compiled, flagKey, context))
+  if ('errorCode' in answer) return c.json(answer, answer.errorCode === 'FLAG_NOT_FOUND' ? 404 : 400)
+  return c.json(answer)
+})
+
+ofrep.onError(renderOfrepError)

@@ -1,0 +1,106 @@
+import { compileRuleset, type CompiledRuleset } from '../evaluation'
+import { parseRuleset } from '../model/ruleset'
+import { ApiError } from '../errors'
+import { isolateCache } from './isolate-cache'
+import { rulesetCacheTag, rulesetCacheUrl, rulesetKey } from './kv-keys'
+import type { StoreSources } from './sources'
+import { emptyRuleset, type StoredRuleset } from './stored-ruleset'
+
+/** An environment's ruleset as this isolate serves it: compiled once per version. */
+export type LoadedRuleset = {
+  readonly environment: string
+  readonly version: number
+  readonly stored: StoredRuleset
+  readonly compiled: CompiledRuleset
+}
+
+// Cache API entries live this long (seconds); KV itself may take up to 60 s to propagate.
+const CACHE_TTL_SECONDS = 60
+const RETRY_AFTER_SECONDS = 5
+
+const rulesets = isolateCache<LoadedRuleset>(1000)
+
+const load = (environment: string, stored: StoredRuleset): LoadedRuleset => {
+  const parsed = parseRuleset(stored)
+  if (!parsed.ok) {
+    throw new Error(`stored ruleset for ${environment} is invalid: ${JSON.stringify(parsed.errors.slice(0, 3))}`)
+  }
+  return { environment, version: stored.version, stored, compiled: compileRuleset(parsed.ruleset) }
+}
+
+// A source older than what we serve (KV not yet propagated here) never moves us backwards
+const newest = (current: LoadedRuleset | undefined, environment: string, stored: StoredRuleset) =>
+  current !== undefined && current.version >= stored.version ? current : load(environment, stored)
+
+const readKv = async (environment: string, sources: StoreSources): Promise<StoredRuleset> => {
+  const text = await sources.kv.get(rulesetKey(environment), 'text')
+  return text === null ? emptyRuleset() : (JSON.parse(text) as StoredRuleset)
+}
+
+const readCache = async (environment: string, sources: StoreSources) => {
+  try {
+    const response = await sources.cache?.match(rulesetCacheUrl(environment))
+    return response ? ((await response.json()) as StoredRuleset) : undefined
+  } catch (error) {
+    console.warn(JSON.stringify({ event: 'cache_read_failed', environment, error: String(error) }))
+    return undefined
+  }
+}
+
+/** Puts a ruleset into the colo's cache, tagged so a purge by tag reaches it. */
+export const cacheRuleset = async (cache: Cache | undefined, environment: string, stored: StoredRuleset) => {
+  await cache?.put(
+    rulesetCacheUrl(environment),
+    new Response(JSON.stringify(stored), {
+      headers: {
+        'Content-Type': 'application/json',
+        'Cache-Control': `max-age=${CACHE_TTL_SECONDS}`,
+        'Cache-Tag': rulesetCacheTag(environment),
+      },
+    }),
+  )
+}
+
+const loadCold = async (environment: string, sources: StoreSources): Promise<LoadedRuleset> => {
+  const cached = await readCache(environment, sources)
+  try {
+    if (cached !== undefined) return load(environment, cached)
+  } catch (error) {
+    console.warn(JSON.stringify({ event: 'cache_entry_invalid', environment, error: String(error) }))
+  }
+  try {
+    const stored = await readKv(environment, sources)
+    const loaded = load(environment, stored)
+    sources.waitUntil(cacheRuleset(sources.cache, environment, stored).catch(() => undefined))
+    return loaded
+  } catch (error) {
+    console.error(JSON.stringify({ event: 'kv_read_failed', environment, error: String(error) }))
+    throw new ApiError(503, 'unavailable', 'No ruleset is reachable right now', [], RETRY_AFTER_SECONDS)
+  }
+}
+
+const loadFresh = async (environment: string, sources: StoreSources, current: LoadedRuleset) => {
+  const next = newest(current, environment, await readKv(environment, sources))
+  if (next !== current) sources.waitUntil(cacheRuleset(sources.cache, environment, next.stored).catch(() => undefined))
+  return next
+}
+
+/**
+ * The ruleset to evaluate for `environment`: this isolate's copy when it has one (refreshed from
+ * KV in the background once older than `refreshMs`), else the colo's Cache API entry, else KV.
+ * With nothing reachable it throws a 503 ApiError; a warm isolate keeps serving through KV outages.
+ */
+export const readRuleset = (environment: string, sources: StoreSources): Promise<LoadedRuleset> =>
+  rulesets.get(environment, sources, (current) =>
+    current === undefined ? loadCold(environment, sources) : loadFresh(environment, sources, current),
+  )
+
+/** Serves `stored` in this isolate at once, unless it already serves a newer version. */
+export const adoptRuleset = (environment: string, stored: StoredRuleset, now: number) => {
+  const next = newest(rulesets.peek(environment), environment, stored)
+  rulesets.set(environment, next, now)
+  return next
+}
+
+/** Forgets every ruleset this isolate holds (tests share one isolate). */
+export const forgetRulesets = () => rulesets.clear()
