@@ -25,7 +25,13 @@ export default defineConfig({
         },
       },
       {
-        plugins: [cloudflareTest({ wrangler: { configPath: './wrangler.toml' } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.toml' },
+            // the secrets .dev.vars would hold; tests sign and authenticate with these
+            miniflare: { bindings: { WEBHOOK_SECRET: 'test-webhook-secret', ADMIN_TOKEN: 'test-admin-token' } },
+          }),
+        ],
         test: {
           name: 'worker',
           include: ['test/worker/**/*.test.ts'],

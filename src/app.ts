@@ -5,6 +5,8 @@ import { ApiError, toApiError } from './errors'
 import { health } from './routes/health'
 import { ofrep } from './routes/ofrep'
 import { ruleset } from './routes/ruleset'
+import { admin } from './routes/admin'
+import { webhook } from './routes/webhook'
 
 /** The Worker's Hono app: each route group is a sub-app in `src/routes/`, mounted here. */
 export const app = new Hono<AppEnv>()
@@ -30,6 +32,8 @@ app.use('/v1/*', browserCors)
 app.route('/', health)
 app.route('/ofrep/v1', ofrep)
 app.route('/v1/ruleset', ruleset)
+app.route('/admin/v1/webhook', webhook)
+app.route('/admin/v1/environments', admin)
 
 // DESIGN.md section 4: every error outside OFREP has this one shape
 const renderError = (error: unknown, c: Context<AppEnv>) => {

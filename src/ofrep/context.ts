@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { parseContext, type EvaluationContext } from '../evaluation'
 import { ApiError } from '../errors'
+import { canonicalJson } from '../model/canonical-json'
 import { formatPath } from '../model/issues'
 
 // DESIGN.md section 8: a context may carry at most 50 attributes, counted through nested
@@ -77,16 +78,4 @@ export const readOfrepContext = (body: unknown): { context: EvaluationContext; c
   const context = parseContext(mapped, { allowMissingKey: true })
   if (!context.valid) throw invalid(`The context is not valid: ${context.message}`)
   return { context, canonical: canonicalJson(raw) }
-}
-
-/** JSON with object keys sorted, so equal contexts give equal text whatever their key order. */
-export const canonicalJson = (value: unknown): string => {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`
-  if (isObject(value)) {
-    const entries = Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${canonicalJson(value[key])}`)
-    return `{${entries.join(',')}}`
-  }
-  return JSON.stringify(value) ?? 'null'
 }

@@ -1,10 +1,12 @@
+import type { JsonValue } from '../model/json'
+
 /**
  * An environment's ruleset as stored in KV at `env/{environment}/ruleset`: flags and segments in
  * LaunchDarkly's JSON exactly as they were pushed (parsed and compiled only when loaded).
  */
 export type StoredRuleset = {
-  flags: Record<string, unknown>
-  segments: Record<string, unknown>
+  flags: Record<string, JsonValue>
+  segments: Record<string, JsonValue>
   version: number
   /** ISO 8601 time of the change that produced this version. */
   updatedAt: string

@@ -1,0 +1,113 @@
+import { canonicalJson } from '../model/canonical-json'
+import { checkRuleset } from '../model/check-ruleset'
+import type { ValidationIssue } from '../model/issues'
+import { parseRuleset } from '../model/ruleset'
+import type { Change } from '../model/webhook'
+import type { JsonValue } from '../model/json'
+import { sha256Hex } from '../store/hash'
+import type { HubMeta, HubState } from './state'
+
+/** What the webhook answers for a change the Hub accepted (or had already). */
+export type ChangeResponse = {
+  environment: string
+  version: number
+  unchanged?: true
+  flags: string[]
+  segments: string[]
+}
+
+export type ChangeRejection = { status: 400 | 409; code: string; message: string; details: ValidationIssue[] }
+
+/** The Hub's verdict on a change: keep the state, refuse it, or move to `next`. */
+export type ChangePlan =
+  | { type: 'unchanged'; response: ChangeResponse }
+  | { type: 'rejected'; rejection: ChangeRejection }
+  | {
+      type: 'apply'
+      response: ChangeResponse
+      meta: HubMeta
+      /** Changed items only; undefined deletes. */
+      flags: Map<string, JsonValue | undefined>
+      segments: Map<string, JsonValue | undefined>
+    }
+
+const changeHash = (change: Change) =>
+  sha256Hex(canonicalJson({ op: change.op, flags: change.flags, segments: change.segments, settings: change.settings ?? null }))
+
+// Items whose JSON differs from what the state holds; a patch's null (and a replace's omission)
+// deletes, which counts only when the item existed.
+const diff = (current: Map<string, JsonValue>, incoming: Record<string, JsonValue>, replace: boolean) => {
+  const changes = new Map<string, JsonValue | undefined>()
+  for (const [key, item] of Object.entries(incoming)) {
+    const next = item === null ? undefined : item
+    const before = current.get(key)
+    if (next === undefined ? before !== undefined : before === undefined || canonicalJson(before) !== canonicalJson(next)) {
+      changes.set(key, next)
+    }
+  }
+  if (replace) for (const key of current.keys()) if (!(key in incoming)) changes.set(key, undefined)
+  return changes
+}
+
+const merged = (current: Map<string, JsonValue>, changes: Map<string, JsonValue | undefined>) => {
+  const next = new Map(current)
+  for (const [key, item] of changes) {
+    if (item === undefined) next.delete(key)
+    else next.set(key, item)
+  }
+  return Object.fromEntries(next)
+}
+
+const nextSettings = (meta: HubMeta, change: Change) => {
+  const id = change.settings?.launchDarklyClientSideId
+  if (id === undefined) return meta.settings
+  return id === null ? {} : { ...meta.settings, launchDarklyClientSideId: id }
+}
+
+const rejected = (status: 400 | 409, code: string, message: string, details: ValidationIssue[] = []): ChangePlan => ({
+  type: 'rejected',
+  rejection: { status, code, message, details },
+})
+
+/**
+ * Decides what a change does (DESIGN.md section 5): an older version is stale; the current
+ * version again is a no-op when it is the same change (redelivery) and a conflict otherwise; a
+ * change that alters nothing keeps the version; anything else must leave a valid ruleset.
+ */
+export const planChange = (state: HubState, change: Change, now: Date): ChangePlan => {
+  const { meta } = state
+  const hash = changeHash(change)
+  const unchanged: ChangePlan = {
+    type: 'unchanged',
+    response: { environment: meta.environment, version: meta.version, unchanged: true, flags: [], segments: [] },
+  }
+  if (change.version !== undefined && change.version < meta.version) {
+    return rejected(409, 'stale_version', `Version ${change.version} is older than the current version ${meta.version}`)
+  }
+  if (change.version !== undefined && change.version === meta.version) {
+    if (meta.lastChange?.hash === hash) return unchanged
+    return rejected(409, 'version_conflict', `Version ${change.version} already exists with other content`)
+  }
+  const replace = change.op === 'replace'
+  const flags = diff(state.flags, change.flags, replace)
+  const segments = diff(state.segments, change.segments, replace)
+  const settings = nextSettings(meta, change)
+  if (flags.size === 0 && segments.size === 0 && canonicalJson(settings) === canonicalJson(meta.settings)) return unchanged
+
+  const ruleset = { flags: merged(state.flags, flags), segments: merged(state.segments, segments) }
+  const parsed = parseRuleset(ruleset)
+  const issues = parsed.ok ? checkRuleset(parsed.ruleset) : parsed.errors
+  if (issues.length > 0) {
+    return rejected(400, 'invalid_ruleset', `The ruleset would be invalid: ${issues.length} problem(s)`, issues)
+  }
+  const version = change.version ?? meta.version + 1
+  const at = now.toISOString()
+  const changed = { flags: [...flags.keys()].sort(), segments: [...segments.keys()].sort() }
+  return {
+    type: 'apply',
+    response: { environment: meta.environment, version, ...changed },
+    meta: { ...meta, version, updatedAt: at, settings, lastChange: { at, version, ...changed, hash } },
+    flags,
+    segments,
+  }
+}

@@ -1,0 +1,95 @@
+import { z } from 'zod'
+import { flagSchema } from './flag'
+import { segmentSchema } from './segment'
+import { toIssues, type ValidationIssue } from './issues'
+import { withoutNulls } from './nulls'
+import type { JsonValue } from './json'
+
+/** Environment names: lower-case words, as they appear in KV keys and cache tags. */
+export const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/
+
+const environmentSchema = z
+  .string()
+  .regex(ENVIRONMENT_NAME, 'must be 1-64 lower-case letters, digits, "-" or "_", starting with a letter or digit')
+
+/** Per-environment settings a change may set; omitted settings are kept. */
+export const settingsSchema = z.strictObject({
+  /**
+   * Also publish the ruleset under `LD-Env-{id}` in KV, where LaunchDarkly's Cloudflare SDK
+   * looks for it; null stops publishing.
+   */
+  launchDarklyClientSideId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1-128 letters, digits, "-" or "_"')
+    .nullable()
+    .optional(),
+})
+
+const common = {
+  environment: environmentSchema,
+  /** The version this change creates; absent means current + 1. */
+  version: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
+  settings: settingsSchema.optional(),
+}
+
+/** The admin webhook body (DESIGN.md section 5): replace everything, or patch items (null deletes). */
+export const webhookSchema = z.discriminatedUnion('op', [
+  z.strictObject({
+    ...common,
+    op: z.literal('replace'),
+    flags: z.record(z.string(), flagSchema).default({}),
+    segments: z.record(z.string(), segmentSchema).default({}),
+  }),
+  z.strictObject({
+    ...common,
+    op: z.literal('patch'),
+    flags: z.record(z.string(), flagSchema.nullable()).default({}),
+    segments: z.record(z.string(), segmentSchema.nullable()).default({}),
+  }),
+])
+
+export type WebhookChange = z.infer<typeof webhookSchema>
+export type EnvironmentSettings = z.infer<typeof settingsSchema>
+
+/** A change as the Hub applies it: items are the JSON as sent (stored unchanged), null deletes. */
+export type Change = {
+  environment: string
+  version: number | undefined
+  op: 'replace' | 'patch'
+  flags: Record<string, JsonValue>
+  segments: Record<string, JsonValue>
+  settings: EnvironmentSettings | undefined
+}
+
+export type ParsedChange = { ok: true; change: Change } | { ok: false; errors: ValidationIssue[] }
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+// LaunchDarkly JSON writes null for absent values inside items, so items are checked with their
+// nulls read as absent (as the evaluator will read them); an item that is itself null deletes.
+const forChecking = (items: unknown, keep: string[]) =>
+  isObject(items)
+    ? Object.fromEntries(Object.entries(items).map(([key, item]) => [key, item === null ? null : withoutNulls(item, keep)]))
+    : items
+
+/** Checks a webhook body and keeps its items exactly as sent. */
+export const parseWebhook = (json: unknown): ParsedChange => {
+  const checked = isObject(json)
+    ? { ...json, flags: forChecking(json.flags, ['variations']), segments: forChecking(json.segments, []) }
+    : json
+  const result = webhookSchema.safeParse(checked)
+  if (!result.success) return { ok: false, errors: toIssues(result.error) }
+  const body = json as Record<string, unknown>
+  return {
+    ok: true,
+    change: {
+      environment: result.data.environment,
+      version: result.data.version,
+      op: result.data.op,
+      flags: (isObject(body.flags) ? body.flags : {}) as Record<string, JsonValue>,
+      segments: (isObject(body.segments) ? body.segments : {}) as Record<string, JsonValue>,
+      settings: result.data.settings,
+    },
+  }
+}

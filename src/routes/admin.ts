@@ -1,0 +1,58 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { AppEnv } from '../app-env'
+import { ApiError } from '../errors'
+import { adminToken } from '../middleware/admin-token'
+import { jsonBody } from '../middleware/json-body'
+import { KEY_KINDS } from '../model/api-key'
+import { toIssues } from '../model/issues'
+import { ENVIRONMENT_NAME } from '../model/webhook'
+
+/** The admin API (bearer ADMIN_TOKEN), mounted at /admin/v1/environments. */
+export const admin = new Hono<AppEnv>()
+
+const newKeySchema = z.strictObject({
+  kind: z.enum(KEY_KINDS),
+  name: z.string().min(1).max(200),
+  /** Register this exact key instead of generating one (how `npm run dev` installs its dev keys). */
+  key: z.string().min(8).max(256).optional(),
+})
+
+const environmentOf = (name: string) => {
+  if (!ENVIRONMENT_NAME.test(name)) {
+    throw new ApiError(400, 'invalid_environment', `"${name}" is not an environment name`, [
+      { path: 'environment', message: 'must be 1-64 lower-case letters, digits, "-" or "_"' },
+    ])
+  }
+  return name
+}
+
+admin.use('*', adminToken())
+
+admin.get('/:env', async (c) => {
+  const environment = environmentOf(c.req.param('env'))
+  const status = await c.env.HUB.getByName(environment).status(environment)
+  if (status === undefined) throw new ApiError(404, 'environment_not_found', `Environment "${environment}" has no changes yet`)
+  return c.json(status)
+})
+
+admin.post('/:env/keys', jsonBody({ maxBytes: 16 * 1024 }), async (c) => {
+  const environment = environmentOf(c.req.param('env'))
+  const parsed = newKeySchema.safeParse(c.get('body'))
+  if (!parsed.success) throw new ApiError(400, 'invalid_request', 'The key request is invalid', toIssues(parsed.error))
+  const created = await c.env.HUB.getByName(environment).createKey(environment, parsed.data)
+  const { created: isNew, ...key } = created
+  return c.json({ environment, ...key }, isNew ? 201 : 200)
+})
+
+admin.get('/:env/keys', async (c) => {
+  const environment = environmentOf(c.req.param('env'))
+  return c.json({ environment, keys: await c.env.HUB.getByName(environment).listKeys() })
+})
+
+admin.delete('/:env/keys/:id', async (c) => {
+  const environment = environmentOf(c.req.param('env'))
+  const revoked = await c.env.HUB.getByName(environment).revokeKey(c.req.param('id'))
+  if (!revoked) throw new ApiError(404, 'key_not_found', `No key "${c.req.param('id')}" in "${environment}"`)
+  return c.body(null, 204)
+})
