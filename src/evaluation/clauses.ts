@@ -2,6 +2,7 @@ import type { CompiledClause } from './compiled'
 import { attributeNamed, attributesOf, valueOf, type EvaluationContext } from './context'
 import { errorDecision, type Decision } from './result'
 import { matchSegment } from './segments'
+import { whileVisiting } from './visiting'
 
 type Context = EvaluationContext & { valid: true }
 
@@ -27,13 +28,7 @@ const matchAttribute = (clause: CompiledClause & { type: 'attribute' }, context:
 const matchSegments = (clause: CompiledClause & { type: 'segment' }, context: Context): Match => {
   for (const segment of clause.segments) {
     if (segment.visiting) return MALFORMED
-    segment.visiting = true
-    let match: Match
-    try {
-      match = matchSegment(segment, context)
-    } finally {
-      segment.visiting = false
-    }
+    const match = whileVisiting(segment, () => matchSegment(segment, context))
     if (match === true) return !clause.negate
     if (match !== false) return match
   }

@@ -1,6 +1,7 @@
 import type { CompiledFlag } from './compiled'
 import type { EvaluationContext } from './context'
 import { decide } from './evaluate'
+import { whileVisiting } from './visiting'
 import { errorDecision, isError, type Decision } from './result'
 
 const CYCLE = errorDecision('MALFORMED_FLAG')
@@ -24,13 +25,7 @@ export const checkPrerequisites = (
       outcome = CYCLE
       continue
     }
-    required.visiting = true
-    let decision: Decision
-    try {
-      decision = decide(required, context)
-    } finally {
-      required.visiting = false
-    }
+    const decision = whileVisiting(required, () => decide(required, context))
     if (isError(decision)) return decision
     if (!required.on || decision.index !== prerequisite.variation) return prerequisite.failed
   }

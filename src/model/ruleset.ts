@@ -3,6 +3,7 @@ import { flagSchema, type Flag } from './flag'
 import { segmentSchema, type Segment } from './segment'
 import { formatPath, toIssues, type ValidationIssue } from './issues'
 import { withoutNulls } from './nulls'
+import { isJsonObject } from './json'
 
 export const rulesetSchema = z.object({
   flags: z.record(z.string(), flagSchema).default({}),
@@ -15,19 +16,16 @@ export type ParsedRuleset = { ok: true; ruleset: Ruleset } | { ok: false; errors
 
 const SECTIONS = ['flags', 'segments'] as const
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
 // Every lookup (prerequisites, segmentMatch) goes by `key`, so a map key that disagrees with
 // the item's own key would make the item unreachable. Checked apart from the schema so that it
 // is reported together with every other problem.
 const mismatchedKeys = (json: unknown): ValidationIssue[] => {
-  if (!isObject(json)) return []
+  if (!isJsonObject(json)) return []
   return SECTIONS.flatMap((section) => {
     const items = json[section]
-    if (!isObject(items)) return []
+    if (!isJsonObject(items)) return []
     return Object.entries(items).flatMap(([name, item]) =>
-      isObject(item) && typeof item.key === 'string' && item.key !== name
+      isJsonObject(item) && typeof item.key === 'string' && item.key !== name
         ? [{ path: formatPath([section, name, 'key']), message: `key "${item.key}" must equal its map key "${name}"` }]
         : [],
     )
@@ -35,7 +33,7 @@ const mismatchedKeys = (json: unknown): ValidationIssue[] => {
 }
 
 const mapValues = (items: unknown, keep: readonly string[]) =>
-  isObject(items)
+  isJsonObject(items)
     ? Object.fromEntries(Object.entries(items).map(([name, item]) => [name, withoutNulls(item, keep)]))
     : items
 
@@ -44,7 +42,7 @@ const mapValues = (items: unknown, keep: readonly string[]) =>
  * absent first, as LaunchDarkly's SDKs read them (a flag's variations keep theirs).
  */
 export const parseRuleset = (json: unknown): ParsedRuleset => {
-  const input = isObject(json)
+  const input = isJsonObject(json)
     ? { ...json, flags: mapValues(json.flags, ['variations']), segments: mapValues(json.segments, []) }
     : json
   const result = rulesetSchema.safeParse(input)

@@ -3,7 +3,7 @@ import { flagSchema } from './flag'
 import { segmentSchema } from './segment'
 import { toIssues, type ValidationIssue } from './issues'
 import { withoutNulls } from './nulls'
-import type { JsonValue } from './json'
+import { isJsonObject, type JsonValue } from './json'
 
 /** Environment names: lower-case words, as they appear in KV keys and cache tags. */
 export const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/
@@ -63,19 +63,16 @@ export type Change = {
 
 export type ParsedChange = { ok: true; change: Change } | { ok: false; errors: ValidationIssue[] }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
 // LaunchDarkly JSON writes null for absent values inside items, so items are checked with their
 // nulls read as absent (as the evaluator will read them); an item that is itself null deletes.
 const forChecking = (items: unknown, keep: string[]) =>
-  isObject(items)
+  isJsonObject(items)
     ? Object.fromEntries(Object.entries(items).map(([key, item]) => [key, item === null ? null : withoutNulls(item, keep)]))
     : items
 
 /** Checks a webhook body and keeps its items exactly as sent. */
 export const parseWebhook = (json: unknown): ParsedChange => {
-  const checked = isObject(json)
+  const checked = isJsonObject(json)
     ? { ...json, flags: forChecking(json.flags, ['variations']), segments: forChecking(json.segments, []) }
     : json
   const result = webhookSchema.safeParse(checked)
@@ -87,8 +84,8 @@ export const parseWebhook = (json: unknown): ParsedChange => {
       environment: result.data.environment,
       version: result.data.version,
       op: result.data.op,
-      flags: (isObject(body.flags) ? body.flags : {}) as Record<string, JsonValue>,
-      segments: (isObject(body.segments) ? body.segments : {}) as Record<string, JsonValue>,
+      flags: (isJsonObject(body.flags) ? body.flags : {}) as Record<string, JsonValue>,
+      segments: (isJsonObject(body.segments) ? body.segments : {}) as Record<string, JsonValue>,
       settings: result.data.settings,
     },
   }

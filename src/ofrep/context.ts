@@ -3,6 +3,7 @@ import { parseContext, type EvaluationContext } from '../evaluation'
 import { ApiError } from '../errors'
 import { canonicalJson } from '../model/canonical-json'
 import { formatPath } from '../model/issues'
+import { isJsonObject } from '../model/json'
 
 // DESIGN.md section 8: a context may carry at most 50 attributes, counted through nested
 // objects and arrays, and at most 16 kinds.
@@ -37,9 +38,6 @@ const exceedsAttributes = (value: unknown, limit: number): boolean => {
   return false
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
 // OFREP's targetingKey is LaunchDarkly's key; a context without a kind is a user.
 const withKey = ({ targetingKey, ...attributes }: Record<string, unknown>) =>
   targetingKey === undefined || targetingKey === '' ? attributes : { ...attributes, key: targetingKey }
@@ -50,7 +48,7 @@ export const toLaunchDarklyContext = (context: Record<string, unknown>): Record<
   const { kind, ...parts } = context
   return Object.fromEntries([
     ['kind', kind],
-    ...Object.entries(parts).map(([name, part]) => [name, isObject(part) ? withKey(part) : part]),
+    ...Object.entries(parts).map(([name, part]) => [name, isJsonObject(part) ? withKey(part) : part]),
   ])
 }
 
