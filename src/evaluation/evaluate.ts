@@ -108,6 +108,19 @@ export type EvaluateAllOptions = {
 
 const NO_OPTIONS: EvaluationOptions = Object.freeze({})
 
+/**
+ * Evaluates one compiled flag for a parsed context, for callers that walk a ruleset's flags
+ * themselves (the OFREP bulk route). An invalid context answers USER_NOT_SPECIFIED.
+ */
+export const evaluateCompiledFlag = (
+  flag: CompiledFlag,
+  context: EvaluationContext,
+  options: EvaluationOptions = NO_OPTIONS,
+): EvaluationResult =>
+  context.valid
+    ? evaluateCompiled(flag, context, options)
+    : errorResult('USER_NOT_SPECIFIED', options.defaultValue === undefined ? null : options.defaultValue)
+
 /** Evaluates every flag (that passes `filter`) for one context. */
 export const evaluateAll = (
   ruleset: CompiledRuleset,

@@ -3,7 +3,7 @@
  * Compile a ruleset once per version, then evaluate it as often as needed.
  */
 export { compileRuleset } from './compile'
-export { evaluateAll, evaluateFlag } from './evaluate'
+export { evaluateAll, evaluateCompiledFlag, evaluateFlag } from './evaluate'
 export type { EvaluateAllOptions, EvaluationOptions, ValueType } from './evaluate'
 export { parseContext } from './context'
 export type { EvaluationContext, ParseContextOptions } from './context'

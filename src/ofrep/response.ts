@@ -94,3 +94,17 @@ export const toOfrep = (flag: CompiledFlag, result: EvaluationResult): OfrepSucc
     metadata: metadataOf(flag, reason),
   }
 }
+
+// Most results are shared, frozen objects made once per decision when a ruleset is compiled, so
+// their JSON is made once too and reused by every bulk answer that contains them.
+const fragments = new WeakMap<EvaluationResult, string>()
+
+/** `toOfrep(flag, result)` as JSON text, memoised for the shared results of compiled rulesets. */
+export const ofrepJson = (flag: CompiledFlag, result: EvaluationResult): string => {
+  let json = fragments.get(result)
+  if (json === undefined) {
+    json = JSON.stringify(toOfrep(flag, result))
+    if (Object.isFrozen(result)) fragments.set(result, json)
+  }
+  return json
+}

@@ -25,9 +25,9 @@ const readRecord = async (hash: string, sources: StoreSources): Promise<ApiKeyRe
  * rulesets: revocation takes effect within refreshMs.
  */
 export const readApiKey = async (key: string, sources: StoreSources): Promise<ApiKeyRecord | null> => {
-  const hash = sha256Hex(key)
   try {
-    return await records.get(hash, sources, () => readRecord(hash, sources))
+    // cached by the key itself, so a warm request does not hash it again
+    return await records.get(key, sources, () => readRecord(sha256Hex(key), sources))
   } catch (error) {
     console.error(JSON.stringify({ event: 'kv_read_failed', what: 'api key', error: String(error) }))
     throw new ApiError(503, 'unavailable', 'API keys cannot be checked right now', [], 5)
