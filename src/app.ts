@@ -7,6 +7,7 @@ import { ofrep } from './routes/ofrep'
 import { ruleset } from './routes/ruleset'
 import { admin } from './routes/admin'
 import { webhook } from './routes/webhook'
+import { stream } from './routes/stream'
 
 /** The Worker's Hono app: each route group is a sub-app in `src/routes/`, mounted here. */
 export const app = new Hono<AppEnv>()
@@ -32,6 +33,7 @@ app.use('/v1/*', browserCors)
 app.route('/', health)
 app.route('/ofrep/v1', ofrep)
 app.route('/v1/ruleset', ruleset)
+app.route('/v1', stream)
 app.route('/admin/v1/webhook', webhook)
 app.route('/admin/v1/environments', admin)
 

@@ -7,6 +7,15 @@ import { createKey, listKeys, revokeKey } from './api-keys'
 import { purgeCacheTag, refreshColoCache, writeKv } from './publish'
 import { loadState, saveChange, saveMeta, toStored, type HubState } from './state'
 import { planChange, type ChangeRejection, type ChangeResponse } from './writer'
+import { compileRuleset, type CompiledRuleset } from '../evaluation'
+import { parseRuleset } from '../model/ruleset'
+import { KEY_KINDS } from '../model/api-key'
+import { readOfrepContext } from '../ofrep/context'
+import { ApiError } from '../errors'
+import { allStates } from './flag-states'
+import { fanout } from './fanout'
+import { forgetSocket, loadSocket, pruneSockets, rememberSocket, type SocketInfo } from './sockets'
+import { openEventStream, type EventStreams } from './event-streams'
 
 /** KV accepts one write per second per key (Workers KV limits). */
 const KV_WRITE_INTERVAL_MS = 1000
@@ -37,13 +46,36 @@ export class Hub extends DurableObject<Env> {
   /** When the last KV write began: the next may start a second later, even if this one is slow. */
   #lastAttemptAt = 0
 
+  #compiled: CompiledRuleset | undefined
+  /**
+   * Sockets' parsed contexts: a cache of storage, empty after the object wakes from hibernation
+   * (tests clear it to stand for that).
+   */
+  readonly sockets = new Map<string, SocketInfo>()
+  #streams: EventStreams = new Set()
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     this.kv = env.FLAGS
+    // answered by the runtime without waking the object (hibernation)
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('ping', 'pong'))
+  }
+
+  #compiledRuleset(state: HubState) {
+    if (this.#compiled === undefined) {
+      const parsed = parseRuleset(toStored(state))
+      this.#compiled = compileRuleset(parsed.ok ? parsed.ruleset : { flags: {}, segments: {} })
+    }
+    return this.#compiled
   }
 
   #load(environment: string): HubState {
-    this.#state ??= loadState(this.ctx.storage.kv, environment)
+    if (this.#state === undefined) {
+      this.#state = loadState(this.ctx.storage.kv, environment)
+      // sockets that closed while the object was away left their contexts behind
+      const live = new Set(this.ctx.getWebSockets().map((socket) => (socket.deserializeAttachment() as { id: string }).id))
+      pruneSockets(this.ctx.storage.kv, live)
+    }
     return this.#state
   }
 
@@ -54,6 +86,7 @@ export class Hub extends DurableObject<Env> {
     if (plan.type === 'rejected') return { rejection: plan.rejection }
     if (plan.type === 'unchanged') return { response: plan.response, ruleset: undefined }
     saveChange(this.ctx.storage, plan.meta, plan.flags, plan.segments)
+    const before = this.#compiledRuleset(state)
     state.meta = plan.meta
     for (const [items, changes] of [[state.flags, plan.flags], [state.segments, plan.segments]] as const) {
       for (const [key, item] of changes) {
@@ -61,7 +94,20 @@ export class Hub extends DurableObject<Env> {
         else items.set(key, item)
       }
     }
+    this.#compiled = undefined
+    const after = this.#compiledRuleset(state)
     await this.#scheduleKvWrite()
+    // acknowledge first, then tell the clients: the webhook's answer does not wait for sockets
+    const { version, flags, segments } = plan.response
+    this.ctx.waitUntil(
+      new Promise<void>((resolve) =>
+        setTimeout(() => {
+          fanout(this.#liveSockets(), { before, after, version, flags, segments })
+          this.#notifyStreams(version)
+          resolve()
+        }, 0),
+      ),
+    )
     return { response: plan.response, ruleset: toStored(state) }
   }
 
@@ -135,8 +181,111 @@ export class Hub extends DurableObject<Env> {
         failures: meta.kv.failures,
         lastError: meta.kv.lastError ?? null,
       },
-      sockets: 0,
+      sockets: this.ctx.getWebSockets().length,
+      eventStreams: this.#streams.size,
     }
+  }
+
+  /** The sockets this object holds, with their contexts. */
+  *#liveSockets(): Generator<{ socket: WebSocket; info: SocketInfo }> {
+    for (const socket of this.ctx.getWebSockets()) {
+      const info = this.#socketInfo(socket)
+      if (info !== undefined) yield { socket, info }
+    }
+  }
+
+  #socketInfo(socket: WebSocket): SocketInfo | undefined {
+    const { id } = (socket.deserializeAttachment() ?? {}) as { id?: string }
+    if (id === undefined) return undefined
+    let info = this.sockets.get(id)
+    if (info === undefined) {
+      info = loadSocket(this.ctx.storage.kv, id)
+      if (info !== undefined) this.sockets.set(id, info)
+    }
+    return info
+  }
+
+  #put(socket: WebSocket, info: SocketInfo) {
+    const state = this.#load(this.#environmentOf())
+    const flags = allStates(this.#compiledRuleset(state), info.context, info.kind)
+    socket.send(JSON.stringify({ type: 'put', version: state.meta.version, flags }))
+  }
+
+  #environmentOf() {
+    return this.#state?.meta.environment ?? this.ctx.storage.kv.get<{ environment: string }>('meta')?.environment ?? ''
+  }
+
+  /**
+   * WebSocket upgrades and event streams, forwarded by the Worker after it checked the key and
+   * the context (headers `x-edgeflags-environment`, `-kind`, `-context`).
+   */
+  override async fetch(request: Request): Promise<Response> {
+    const environment = request.headers.get('x-edgeflags-environment') ?? ''
+    this.#load(environment)
+    if (new URL(request.url).pathname === '/sse') return openEventStream(this.#streams, this.ctx)
+    const kind = request.headers.get('x-edgeflags-kind') as SocketInfo['kind']
+    const raw = request.headers.get('x-edgeflags-context') ?? '{}'
+    if (!KEY_KINDS.includes(kind)) return new Response('missing key kind', { status: 400 })
+    const pair = new WebSocketPair()
+    const [client, server] = Object.values(pair)
+    const id = crypto.randomUUID()
+    this.ctx.acceptWebSocket(server)
+    server.serializeAttachment({ id, kind })
+    rememberSocket(this.ctx.storage.kv, id, kind, raw)
+    const info = loadSocket(this.ctx.storage.kv, id)!
+    this.sockets.set(id, info)
+    this.#put(server, info)
+    return new Response(null, { status: 101, webSocket: client })
+  }
+
+  /** `{"type":"identify","context":…}` re-evaluates for the new context and answers with a put. */
+  override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer) {
+    const info = this.#socketInfo(socket)
+    if (info === undefined) return
+    let request: { type?: unknown; context?: unknown }
+    try {
+      request = JSON.parse(typeof message === 'string' ? message : new TextDecoder().decode(message))
+    } catch {
+      return socket.send(JSON.stringify({ type: 'error', code: 'bad_message', message: 'Messages are JSON' }))
+    }
+    if (request.type !== 'identify') {
+      return socket.send(JSON.stringify({ type: 'error', code: 'bad_message', message: 'Unknown message type' }))
+    }
+    try {
+      const { context, canonical } = readOfrepContext({ context: request.context })
+      rememberSocket(this.ctx.storage.kv, info.id, info.kind, canonical)
+      const next = { ...info, context, raw: canonical }
+      this.sockets.set(info.id, next)
+      this.#put(socket, next)
+    } catch (error) {
+      const message = error instanceof ApiError ? error.message : 'The context is not valid'
+      socket.send(JSON.stringify({ type: 'error', code: 'invalid_context', message }))
+    }
+  }
+
+  override async webSocketClose(socket: WebSocket, code: number, reason: string) {
+    this.#dropSocket(socket)
+    try {
+      socket.close(code === 1005 ? 1000 : code, reason)
+    } catch {
+      // already closed
+    }
+  }
+
+  override async webSocketError(socket: WebSocket) {
+    this.#dropSocket(socket)
+  }
+
+  #dropSocket(socket: WebSocket) {
+    const { id } = (socket.deserializeAttachment() ?? {}) as { id?: string }
+    if (id === undefined) return
+    this.sockets.delete(id)
+    forgetSocket(this.ctx.storage.kv, id)
+  }
+
+  #notifyStreams(version: number) {
+    const event = new TextEncoder().encode(`data: ${JSON.stringify({ type: 'refetchEvaluation', etag: String(version) })}\n\n`)
+    for (const writer of this.#streams) writer.write(event).catch(() => this.#streams.delete(writer))
   }
 
   createKey(environment: string, request: { kind: KeyKind; name: string; key?: string }) {

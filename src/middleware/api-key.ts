@@ -34,6 +34,7 @@ export const apiKey = ({ kinds, queryParameter }: ApiKeyOptions) => {
       throw new ApiError(403, 'forbidden', `A ${record.kind} key may not use this endpoint`)
     }
     c.set('apiKey', record)
+    c.set('apiKeyText', key)
     await next()
   })
 }

@@ -39,7 +39,10 @@ ofrep.post('/evaluate/flags', async (c) => {
   for (const flag of ruleset.compiled.flags.values()) {
     if (visible(flag)) flags.push(ofrepJson(flag, evaluateCompiledFlag(flag, context)))
   }
-  const body = `{"flags":[${flags.join(',')}],"metadata":{"version":${ruleset.version}}}`
+  // OFREP's change stream: the unmodified web provider connects and refetches on each event
+  const events = new URL(`/v1/sse?key=${encodeURIComponent(c.get('apiKeyText'))}`, c.req.url).toString()
+  const streams = JSON.stringify([{ type: 'sse', url: events }])
+  const body = `{"flags":[${flags.join(',')}],"eventStreams":${streams},"metadata":{"version":${ruleset.version}}}`
   return c.body(body, 200, { 'Content-Type': 'application/json' })
 })
 

@@ -48,6 +48,14 @@ describe('POST /ofrep/v1/evaluate/flags', () => {
     expect(flags['api-count-field']).toMatchObject({ errorCode: 'TARGETING_KEY_MISSING' })
   })
 
+  it('lists the OFREP change stream, with the key the caller used', async () => {
+    const { keys } = await newEnvironment()
+    const res = await ofrepPost('', keys.client, {})
+    expect(await res.json()).toMatchObject({
+      eventStreams: [{ type: 'sse', url: `http://edgeflags.test/v1/sse?key=${keys.client}` }],
+    })
+  })
+
   it('accepts an empty body as an empty context', async () => {
     const { keys } = await newEnvironment()
     expect((await ofrepPost('', keys.client, '')).status).toBe(200)
@@ -62,6 +70,6 @@ describe('POST /ofrep/v1/evaluate/flags', () => {
   it('serves an environment that has no ruleset yet as empty', async () => {
     const { keys } = await newEnvironment(null)
     const res = await ofrepPost('', keys.client, { context: { targetingKey: 'x' } })
-    expect(await res.json()).toEqual({ flags: [], metadata: { version: 0 } })
+    expect(await res.json()).toMatchObject({ flags: [], metadata: { version: 0 } })
   })
 })

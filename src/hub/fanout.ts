@@ -1,0 +1,61 @@
+import type { CompiledRuleset } from '../evaluation'
+import { affectedFlags } from './affected'
+import { sameState, stateIn, type FlagState } from './flag-states'
+import type { SocketInfo } from './sockets'
+
+export type Patch = { type: 'patch'; version: number; flags: Record<string, FlagState>; removed: string[] }
+
+/**
+ * What changed for one socket between two rulesets, among the flags the change can affect: new
+ * or different states, and flags it may no longer see (deleted, or made invisible to its kind).
+ * Undefined when nothing it sees changed.
+ */
+export const patchFor = (
+  socket: SocketInfo,
+  affected: Iterable<string>,
+  before: CompiledRuleset | undefined,
+  after: CompiledRuleset,
+  version: number,
+): Patch | undefined => {
+  const flags: Record<string, FlagState> = {}
+  const removed: string[] = []
+  let changed = false
+  for (const key of affected) {
+    const previous = stateIn(before, key, socket.context, socket.kind)
+    const next = stateIn(after, key, socket.context, socket.kind)
+    if (next === undefined) {
+      if (previous !== undefined) removed.push(key)
+    } else if (!sameState(previous, next)) {
+      flags[key] = next
+    } else continue
+    changed = true
+  }
+  return changed ? { type: 'patch', version, flags, removed } : undefined
+}
+
+export type FanoutResult = { sockets: number; sent: number }
+
+/**
+ * Sends each socket the patch for its own context, and nothing to sockets whose values did not
+ * change. Sockets that fail to take a message are skipped (they are closing).
+ */
+export const fanout = (
+  sockets: Iterable<{ socket: WebSocket; info: SocketInfo }>,
+  change: { before: CompiledRuleset | undefined; after: CompiledRuleset; version: number; flags: string[]; segments: string[] },
+): FanoutResult => {
+  const affected = [...affectedFlags([change.before, change.after], change.flags, change.segments)]
+  let count = 0
+  let sent = 0
+  for (const { socket, info } of sockets) {
+    count += 1
+    const patch = patchFor(info, affected, change.before, change.after, change.version)
+    if (patch === undefined) continue
+    try {
+      socket.send(JSON.stringify(patch))
+      sent += 1
+    } catch {
+      // the socket is closing; its close handler forgets it
+    }
+  }
+  return { sockets: count, sent }
+}
