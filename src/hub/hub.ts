@@ -16,6 +16,20 @@ import { allStates } from './flag-states'
 import { fanout } from './fanout'
 import { forgetSocket, loadSocket, pruneSockets, rememberSocket, type SocketInfo } from './sockets'
 import { openEventStream, type EventStreams } from './event-streams'
+import { shardName } from './shards'
+
+/** Storage key marking a shard, holding its writer's name. */
+const SHARD_OF = 'shard-of'
+/** Storage key of the last version a shard told its sockets about. */
+const SHARD_VERSION = 'shard-version'
+
+/** A new version, as the writer sends it to each shard. */
+export type ShardUpdate = { environment: string; version: number; ruleset: StoredRuleset; flags: string[]; segments: string[] }
+
+const compileStored = (stored: StoredRuleset) => {
+  const parsed = parseRuleset(stored)
+  return compileRuleset(parsed.ok ? parsed.ruleset : { flags: {}, segments: {} })
+}
 
 /** KV accepts one write per second per key (Workers KV limits). */
 const KV_WRITE_INTERVAL_MS = 1000
@@ -47,6 +61,8 @@ export class Hub extends DurableObject<Env> {
   #lastAttemptAt = 0
 
   #compiled: CompiledRuleset | undefined
+  /** As a shard: the writer's ruleset as last published here. */
+  #shardView: { version: number; compiled: CompiledRuleset } | undefined
   /**
    * Sockets' parsed contexts: a cache of storage, empty after the object wakes from hibernation
    * (tests clear it to stand for that).
@@ -62,10 +78,7 @@ export class Hub extends DurableObject<Env> {
   }
 
   #compiledRuleset(state: HubState) {
-    if (this.#compiled === undefined) {
-      const parsed = parseRuleset(toStored(state))
-      this.#compiled = compileRuleset(parsed.ok ? parsed.ruleset : { flags: {}, segments: {} })
-    }
+    this.#compiled ??= compileStored(toStored(state))
     return this.#compiled
   }
 
@@ -79,8 +92,11 @@ export class Hub extends DurableObject<Env> {
     return this.#state
   }
 
-  /** Applies a change from the webhook: decided and stored synchronously, so changes serialise. */
-  async applyChange(change: Change): Promise<ApplyResult> {
+  /**
+   * Applies a change from the webhook: decided and stored synchronously, so changes serialise.
+   * `shards` is HUB_SHARDS as the Worker reads it: above 1, sockets live in shard objects.
+   */
+  async applyChange(change: Change, { shards = 1 }: { shards?: number } = {}): Promise<ApplyResult> {
     const state = this.#load(change.environment)
     const plan = planChange(state, change, new Date())
     if (plan.type === 'rejected') return { rejection: plan.rejection }
@@ -99,16 +115,22 @@ export class Hub extends DurableObject<Env> {
     await this.#scheduleKvWrite()
     // acknowledge first, then tell the clients: the webhook's answer does not wait for sockets
     const { version, flags, segments } = plan.response
+    const ruleset = toStored(state)
     this.ctx.waitUntil(
       new Promise<void>((resolve) =>
         setTimeout(() => {
-          fanout(this.#liveSockets(), { before, after, version, flags, segments })
           this.#notifyStreams(version)
+          if (shards > 1) {
+            const update = { environment: state.meta.environment, version, ruleset, flags, segments }
+            this.#publishToShards(shards, update).then(resolve, resolve)
+            return
+          }
+          fanout(this.#liveSockets(), { before, after, version, flags, segments })
           resolve()
         }, 0),
       ),
     )
-    return { response: plan.response, ruleset: toStored(state) }
+    return { response: plan.response, ruleset }
   }
 
   /** The earliest time the next KV write may start. */
@@ -161,8 +183,44 @@ export class Hub extends DurableObject<Env> {
     if (meta.version > meta.kv.version) await this.#scheduleKvWrite()
   }
 
+  async #publishToShards(shards: number, update: ShardUpdate) {
+    const sends = Array.from({ length: shards }, (_, index) =>
+      (this.env.HUB.getByName(shardName(update.environment, index)) as unknown as Pick<Hub, 'publish'>).publish(update),
+    )
+    for (const result of await Promise.allSettled(sends)) {
+      if (result.status === 'rejected') console.error(JSON.stringify({ event: 'shard_publish_failed', error: String(result.reason) }))
+    }
+  }
+
+  /** The current ruleset, for shards that start holding sockets. */
+  snapshot(environment: string): StoredRuleset {
+    return toStored(this.#load(environment))
+  }
+
+  /**
+   * As a shard: a new version from the writer. Sockets get patches against the version this
+   * shard had; a shard that had none (new, or restarted) sends every socket a fresh put.
+   */
+  publish(update: ShardUpdate) {
+    const before = this.#shardView
+    if (before !== undefined && before.version >= update.version) return
+    const after = { version: update.version, compiled: compileStored(update.ruleset) }
+    const told = this.ctx.storage.kv.get<number>(SHARD_VERSION) ?? 0
+    this.#setShardView(after)
+    if (before === undefined) {
+      // woke from hibernation without the previous ruleset: sockets told an older version resync
+      if (told < update.version) for (const { socket, info } of this.#liveSockets()) this.#sendPut(socket, info, after)
+      return
+    }
+    fanout(this.#liveSockets(), { before: before.compiled, after: after.compiled, version: update.version, flags: update.flags, segments: update.segments })
+  }
+
+  socketCount() {
+    return this.ctx.getWebSockets().length
+  }
+
   /** Version, counts, last change and KV state, for the admin API; undefined if never changed. */
-  status(environment: string) {
+  async status(environment: string, { shards = 1 }: { shards?: number } = {}) {
     const { meta, flags, segments } = this.#load(environment)
     if (meta.lastChange === undefined) return undefined
     return {
@@ -181,9 +239,16 @@ export class Hub extends DurableObject<Env> {
         failures: meta.kv.failures,
         lastError: meta.kv.lastError ?? null,
       },
-      sockets: this.ctx.getWebSockets().length,
+      sockets: shards === 1 ? this.socketCount() : await this.#shardSockets(environment, shards),
       eventStreams: this.#streams.size,
     }
+  }
+
+  async #shardSockets(environment: string, shards: number) {
+    const counts = await Promise.all(
+      Array.from({ length: shards }, (_, index) => this.env.HUB.getByName(shardName(environment, index)).socketCount()),
+    )
+    return counts.reduce((sum, count) => sum + count, 0)
   }
 
   /** The sockets this object holds, with their contexts. */
@@ -205,10 +270,32 @@ export class Hub extends DurableObject<Env> {
     return info
   }
 
-  #put(socket: WebSocket, info: SocketInfo) {
-    const state = this.#load(this.#environmentOf())
-    const flags = allStates(this.#compiledRuleset(state), info.context, info.kind)
-    socket.send(JSON.stringify({ type: 'put', version: state.meta.version, flags }))
+  /** The ruleset sockets here are told about: the writer's own, or a shard's copy of it. */
+  async #socketView(): Promise<{ version: number; compiled: CompiledRuleset }> {
+    const writer = this.ctx.storage.kv.get<string>(SHARD_OF)
+    if (writer === undefined) {
+      const state = this.#load(this.#environmentOf())
+      return { version: state.meta.version, compiled: this.#compiledRuleset(state) }
+    }
+    if (this.#shardView === undefined) {
+      const stored = await (this.env.HUB.getByName(writer) as unknown as Pick<Hub, 'snapshot'>).snapshot(writer)
+      if (this.#shardView === undefined) this.#setShardView({ version: stored.version, compiled: compileStored(stored) })
+    }
+    return this.#shardView!
+  }
+
+  #setShardView(view: { version: number; compiled: CompiledRuleset }) {
+    this.#shardView = view
+    this.ctx.storage.kv.put(SHARD_VERSION, view.version)
+  }
+
+  #sendPut(socket: WebSocket, info: SocketInfo, view: { version: number; compiled: CompiledRuleset }) {
+    const flags = allStates(view.compiled, info.context, info.kind)
+    socket.send(JSON.stringify({ type: 'put', version: view.version, flags }))
+  }
+
+  async #put(socket: WebSocket, info: SocketInfo) {
+    this.#sendPut(socket, info, await this.#socketView())
   }
 
   #environmentOf() {
@@ -221,20 +308,23 @@ export class Hub extends DurableObject<Env> {
    */
   override async fetch(request: Request): Promise<Response> {
     const environment = request.headers.get('x-edgeflags-environment') ?? ''
-    this.#load(environment)
+    const writer = request.headers.get('x-edgeflags-shard-of')
+    if (writer) this.ctx.storage.kv.put(SHARD_OF, writer)
+    else this.#load(environment)
     if (new URL(request.url).pathname === '/sse') return openEventStream(this.#streams, this.ctx)
     const kind = request.headers.get('x-edgeflags-kind') as SocketInfo['kind']
     const raw = request.headers.get('x-edgeflags-context') ?? '{}'
     if (!KEY_KINDS.includes(kind)) return new Response('missing key kind', { status: 400 })
-    const pair = new WebSocketPair()
-    const [client, server] = Object.values(pair)
+    // the ruleset first: a socket accepted while it loads could get a publish's put and this one
+    const view = await this.#socketView()
+    const [client, server] = Object.values(new WebSocketPair())
     const id = crypto.randomUUID()
     this.ctx.acceptWebSocket(server)
     server.serializeAttachment({ id, kind })
     rememberSocket(this.ctx.storage.kv, id, kind, raw)
     const info = loadSocket(this.ctx.storage.kv, id)!
     this.sockets.set(id, info)
-    this.#put(server, info)
+    this.#sendPut(server, info, view)
     return new Response(null, { status: 101, webSocket: client })
   }
 
@@ -256,7 +346,7 @@ export class Hub extends DurableObject<Env> {
       rememberSocket(this.ctx.storage.kv, info.id, info.kind, canonical)
       const next = { ...info, context, raw: canonical }
       this.sockets.set(info.id, next)
-      this.#put(socket, next)
+      await this.#put(socket, next)
     } catch (error) {
       const message = error instanceof ApiError ? error.message : 'The context is not valid'
       socket.send(JSON.stringify({ type: 'error', code: 'invalid_context', message }))

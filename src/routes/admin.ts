@@ -7,6 +7,7 @@ import { jsonBody } from '../middleware/json-body'
 import { KEY_KINDS } from '../model/api-key'
 import { toIssues } from '../model/issues'
 import { ENVIRONMENT_NAME } from '../model/webhook'
+import { shardCount } from '../hub/shards'
 
 /** The admin API (bearer ADMIN_TOKEN), mounted at /admin/v1/environments. */
 export const admin = new Hono<AppEnv>()
@@ -31,7 +32,7 @@ admin.use('*', adminToken())
 
 admin.get('/:env', async (c) => {
   const environment = environmentOf(c.req.param('env'))
-  const status = await c.env.HUB.getByName(environment).status(environment)
+  const status = await c.env.HUB.getByName(environment).status(environment, { shards: shardCount(c.env.HUB_SHARDS) })
   if (status === undefined) throw new ApiError(404, 'environment_not_found', `Environment "${environment}" has no changes yet`)
   return c.json(status)
 })

@@ -5,6 +5,7 @@ import type { ApiKeyRecord } from '../model/api-key'
 import { readOfrepContext } from '../ofrep/context'
 import { readApiKey } from '../store/api-keys'
 import { storeSources } from '../store/from-context'
+import { shardCount, shardName, shardOf } from '../hub/shards'
 
 /** Live updates: `/v1/stream` (WebSocket, DESIGN.md section 6) and `/v1/sse` (OFREP events). */
 export const stream = new Hono<AppEnv>()
@@ -43,15 +44,21 @@ const readContextParameter = (text: string | undefined): string => {
   }
 }
 
-const forward = (c: Context<AppEnv>, record: ApiKeyRecord, path: string, context = '{}') =>
-  c.env.HUB.getByName(record.environment).fetch(`https://hub${path}`, {
+// With HUB_SHARDS above 1, each socket goes to one of the environment's shard objects (by a
+// hash of a fresh connection id); event streams always go to the writer.
+const forward = (c: Context<AppEnv>, record: ApiKeyRecord, path: string, context = '{}') => {
+  const shards = path === '/stream' ? shardCount(c.env.HUB_SHARDS) : 1
+  const name = shards === 1 ? record.environment : shardName(record.environment, shardOf(crypto.randomUUID(), shards))
+  return c.env.HUB.getByName(name).fetch(`https://hub${path}`, {
     headers: {
       Upgrade: c.req.header('Upgrade') ?? '',
       'x-edgeflags-environment': record.environment,
       'x-edgeflags-kind': record.kind,
       'x-edgeflags-context': context,
+      ...(shards === 1 ? {} : { 'x-edgeflags-shard-of': record.environment }),
     },
   })
+}
 
 stream.get('/stream', async (c) => {
   if (c.req.header('Upgrade')?.toLowerCase() !== 'websocket') {

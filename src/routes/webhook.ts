@@ -4,6 +4,7 @@ import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
 import { parseWebhook } from '../model/webhook'
 import type { Hub } from '../hub/hub'
+import { shardCount } from '../hub/shards'
 import { adoptRuleset, cacheRuleset } from '../store/rulesets'
 import { parseSecrets, verifySignature } from '../webhook/signature'
 
@@ -50,7 +51,7 @@ webhook.post(
     // Typed here rather than through the stub: RPC's serialisation types recurse without end on
     // JSON values
     const hub = c.env.HUB.getByName(environment) as unknown as { applyChange: Hub['applyChange'] }
-    const result = await hub.applyChange(parsed.change)
+    const result = await hub.applyChange(parsed.change, { shards: shardCount(c.env.HUB_SHARDS) })
     if (result.rejection !== undefined || result.response === undefined) {
       const { status, code, message, details } = result.rejection ?? { status: 500 as const, code: 'internal', message: 'The Hub gave no answer', details: [] }
       throw new ApiError(status, code, message, details)

@@ -74,7 +74,7 @@ describe('OFREP web provider on the SSE change stream', () => {
       headers: [['Authorization', `Bearer ${KEY}`]],
       cacheMode: 'disabled',
       pollInterval: 0,
-      fetchImplementation: (input, init) => {
+      fetchImplementation: (input: RequestInfo | URL, init?: RequestInit) => {
         requests.push(String(input))
         return fetch(input, init)
       },
