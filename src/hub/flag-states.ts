@@ -29,5 +29,13 @@ export const stateIn = (ruleset: CompiledRuleset | undefined, key: string, conte
   return flag !== undefined && visibleTo(kind)(flag) ? flagState(flag, context) : undefined
 }
 
-export const sameState = (a: FlagState | undefined, b: FlagState | undefined) =>
-  a === b || (a !== undefined && b !== undefined && canonicalJson(a) === canonicalJson(b))
+// Cheap fields first; JSON values are compared as canonical text only when both are objects
+const sameValue = (a: unknown, b: unknown) =>
+  a === b || (typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && canonicalJson(a) === canonicalJson(b))
+
+export const sameState = (a: FlagState | undefined, b: FlagState | undefined): boolean => {
+  if (a === b) return true
+  if (a === undefined || b === undefined) return false
+  if ('errorCode' in a || 'errorCode' in b) return 'errorCode' in a && 'errorCode' in b && a.errorCode === b.errorCode
+  return a.variant === b.variant && a.reason === b.reason && sameValue(a.value, b.value)
+}
