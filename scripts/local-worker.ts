@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { build } from 'esbuild'
+import { build, type BuildOptions } from 'esbuild'
 import { Miniflare } from 'miniflare'
 
 /**
@@ -28,18 +28,20 @@ const setting = (name: string) => new RegExp(`^${name}\\s*=\\s*(.+)$`, 'm').exec
 
 let bundled: Promise<string> | undefined
 
+/** How wrangler would bundle a Worker module: ESM, runtime modules left to workerd. */
+export const WORKER_BUILD = {
+  bundle: true,
+  format: 'esm',
+  platform: 'neutral',
+  target: 'es2022',
+  external: ['cloudflare:*', 'node:*'],
+  write: false,
+  logLevel: 'error',
+} satisfies BuildOptions
+
 /** The Worker as one ES module, built once per process. */
 export const bundleWorker = () =>
-  (bundled ??= build({
-    entryPoints: [ENTRY],
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    external: ['cloudflare:*', 'node:*'],
-    write: false,
-    logLevel: 'error',
-  }).then((result) => result.outputFiles[0].text))
+  (bundled ??= build({ entryPoints: [ENTRY], ...WORKER_BUILD }).then((result) => result.outputFiles[0].text))
 
 export const startLocalWorker = async ({ vars = {}, port = 0 }: LocalWorkerOptions = {}): Promise<LocalWorker> => {
   const miniflare = new Miniflare({

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
 import { Miniflare } from 'miniflare'
+import { WORKER_BUILD } from '../../scripts/local-worker'
 
 /**
  * compute.ts's fanout inside workerd (a Worker of its own, no sockets): POST /?n=N runs one
@@ -31,13 +32,7 @@ export type ComputeWorker = { fanoutMs: (count: number) => Promise<WorkerdComput
 export async function startComputeWorker(): Promise<ComputeWorker> {
   const bundle = await build({
     stdin: { contents: ENTRY, resolveDir: fileURLToPath(new URL('.', import.meta.url)), loader: 'js' },
-    bundle: true,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    external: ['cloudflare:*', 'node:*'],
-    write: false,
-    logLevel: 'error',
+    ...WORKER_BUILD,
   })
   const miniflare = new Miniflare({
     modules: [{ type: 'ESModule', path: 'compute.js', contents: bundle.outputFiles[0].text }],
