@@ -30,7 +30,7 @@ export function fanoutSetup(count: number): () => number {
     const { context, canonical } = readOfrepContext({ context: contextFor(index) })
     return { socket, info: { id: String(index), kind: 'client', context, raw: canonical } }
   })
-  const change = { before, after, version: 2, flags: ['promo'], segments: [] }
+  const change = { before, after, version: 2, updatedAt: new Date(0).toISOString(), flags: ['promo'], segments: [] }
   return () => {
     sent = 0
     fanout(sockets, change)

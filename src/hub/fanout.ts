@@ -3,7 +3,8 @@ import { affectedFlags } from './affected'
 import { sameState, stateIn, type FlagState } from './flag-states'
 import type { SocketInfo } from './sockets'
 
-export type Patch = { type: 'patch'; version: number; flags: Record<string, FlagState>; removed: string[] }
+/** A socket's changes; `updatedAt` is when the change was accepted, so clients can show the delay. */
+export type Patch = { type: 'patch'; version: number; updatedAt: string; flags: Record<string, FlagState>; removed: string[] }
 
 /**
  * What changed for one socket between two rulesets, among the flags the change can affect: new
@@ -16,6 +17,7 @@ export const patchFor = (
   before: CompiledRuleset | undefined,
   after: CompiledRuleset,
   version: number,
+  updatedAt: string,
 ): Patch | undefined => {
   const flags: Record<string, FlagState> = {}
   const removed: string[] = []
@@ -30,7 +32,7 @@ export const patchFor = (
     } else continue
     changed = true
   }
-  return changed ? { type: 'patch', version, flags, removed } : undefined
+  return changed ? { type: 'patch', version, updatedAt, flags, removed } : undefined
 }
 
 export type FanoutResult = { sockets: number; sent: number }
@@ -41,14 +43,21 @@ export type FanoutResult = { sockets: number; sent: number }
  */
 export const fanout = (
   sockets: Iterable<{ socket: WebSocket; info: SocketInfo }>,
-  change: { before: CompiledRuleset | undefined; after: CompiledRuleset; version: number; flags: string[]; segments: string[] },
+  change: {
+    before: CompiledRuleset | undefined
+    after: CompiledRuleset
+    version: number
+    updatedAt: string
+    flags: string[]
+    segments: string[]
+  },
 ): FanoutResult => {
   const affected = [...affectedFlags([change.before, change.after], change.flags, change.segments)]
   let count = 0
   let sent = 0
   for (const { socket, info } of sockets) {
     count += 1
-    const patch = patchFor(info, affected, change.before, change.after, change.version)
+    const patch = patchFor(info, affected, change.before, change.after, change.version, change.updatedAt)
     if (patch === undefined) continue
     try {
       socket.send(JSON.stringify(patch))

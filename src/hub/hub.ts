@@ -23,6 +23,9 @@ const SHARD_OF = 'shard-of'
 /** Storage key of the last version a shard told its sockets about. */
 const SHARD_VERSION = 'shard-version'
 
+/** The ruleset sockets are told about, with when its version was accepted. */
+type SocketView = { version: number; updatedAt: string; compiled: CompiledRuleset }
+
 /** A new version, as the writer sends it to each shard. */
 export type ShardUpdate = { environment: string; version: number; ruleset: StoredRuleset; flags: string[]; segments: string[] }
 
@@ -62,7 +65,7 @@ export class Hub extends DurableObject<Env> {
 
   #compiled: CompiledRuleset | undefined
   /** As a shard: the writer's ruleset as last published here. */
-  #shardView: { version: number; compiled: CompiledRuleset } | undefined
+  #shardView: SocketView | undefined
   /**
    * Sockets' parsed contexts: a cache of storage, empty after the object wakes from hibernation
    * (tests clear it to stand for that).
@@ -125,7 +128,7 @@ export class Hub extends DurableObject<Env> {
             this.#publishToShards(shards, update).then(resolve, resolve)
             return
           }
-          fanout(this.#liveSockets(), { before, after, version, flags, segments })
+          fanout(this.#liveSockets(), { before, after, version, updatedAt: ruleset.updatedAt, flags, segments })
           resolve()
         }, 0),
       ),
@@ -204,7 +207,7 @@ export class Hub extends DurableObject<Env> {
   publish(update: ShardUpdate) {
     const before = this.#shardView
     if (before !== undefined && before.version >= update.version) return
-    const after = { version: update.version, compiled: compileStored(update.ruleset) }
+    const after = { version: update.version, updatedAt: update.ruleset.updatedAt, compiled: compileStored(update.ruleset) }
     const told = this.ctx.storage.kv.get<number>(SHARD_VERSION) ?? 0
     this.#setShardView(after)
     if (before === undefined) {
@@ -212,7 +215,14 @@ export class Hub extends DurableObject<Env> {
       if (told < update.version) for (const { socket, info } of this.#liveSockets()) this.#sendPut(socket, info, after)
       return
     }
-    fanout(this.#liveSockets(), { before: before.compiled, after: after.compiled, version: update.version, flags: update.flags, segments: update.segments })
+    fanout(this.#liveSockets(), {
+      before: before.compiled,
+      after: after.compiled,
+      version: update.version,
+      updatedAt: after.updatedAt,
+      flags: update.flags,
+      segments: update.segments,
+    })
   }
 
   socketCount() {
@@ -271,27 +281,29 @@ export class Hub extends DurableObject<Env> {
   }
 
   /** The ruleset sockets here are told about: the writer's own, or a shard's copy of it. */
-  async #socketView(): Promise<{ version: number; compiled: CompiledRuleset }> {
+  async #socketView(): Promise<SocketView> {
     const writer = this.ctx.storage.kv.get<string>(SHARD_OF)
     if (writer === undefined) {
       const state = this.#load(this.#environmentOf())
-      return { version: state.meta.version, compiled: this.#compiledRuleset(state) }
+      return { version: state.meta.version, updatedAt: state.meta.updatedAt, compiled: this.#compiledRuleset(state) }
     }
     if (this.#shardView === undefined) {
       const stored = await (this.env.HUB.getByName(writer) as unknown as Pick<Hub, 'snapshot'>).snapshot(writer)
-      if (this.#shardView === undefined) this.#setShardView({ version: stored.version, compiled: compileStored(stored) })
+      if (this.#shardView === undefined) {
+        this.#setShardView({ version: stored.version, updatedAt: stored.updatedAt, compiled: compileStored(stored) })
+      }
     }
     return this.#shardView!
   }
 
-  #setShardView(view: { version: number; compiled: CompiledRuleset }) {
+  #setShardView(view: SocketView) {
     this.#shardView = view
     this.ctx.storage.kv.put(SHARD_VERSION, view.version)
   }
 
-  #sendPut(socket: WebSocket, info: SocketInfo, view: { version: number; compiled: CompiledRuleset }) {
+  #sendPut(socket: WebSocket, info: SocketInfo, view: SocketView) {
     const flags = allStates(view.compiled, info.context, info.kind)
-    socket.send(JSON.stringify({ type: 'put', version: view.version, flags }))
+    socket.send(JSON.stringify({ type: 'put', version: view.version, updatedAt: view.updatedAt, flags }))
   }
 
   async #put(socket: WebSocket, info: SocketInfo) {

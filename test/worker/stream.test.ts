@@ -29,6 +29,7 @@ describe('GET /v1/stream', () => {
     expect(await socket.next()).toEqual({
       type: 'put',
       version: 1,
+      updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
       flags: {
         promo: { value: false, variant: '0', reason: 'TARGETING_MATCH' },
         other: { value: true, variant: '1', reason: 'DEFAULT' },
@@ -49,6 +50,7 @@ describe('GET /v1/stream', () => {
     expect(await sweden.next()).toEqual({
       type: 'patch',
       version: 2,
+      updatedAt: expect.any(String),
       flags: { promo: { value: false, variant: '0', reason: 'TARGETING_MATCH' } },
       removed: [],
     })
