@@ -14,7 +14,8 @@ if (!existsSync(vars)) {
 
 const port = process.env.PORT ?? '8787'
 const url = `http://127.0.0.1:${port}`
-const dev = spawn(WRANGLER, ['dev', '--ip', '127.0.0.1', '--port', port, ...process.argv.slice(2)], {
+// DEMO:on serves the live demo page at /demo (README, "Watch it live")
+const dev = spawn(WRANGLER, ['dev', '--ip', '127.0.0.1', '--port', port, '--var', 'DEMO:on', ...process.argv.slice(2)], {
   stdio: 'inherit',
   cwd: ROOT,
   env: wranglerEnv,

@@ -8,6 +8,7 @@ import { ruleset } from './routes/ruleset'
 import { admin } from './routes/admin'
 import { webhook } from './routes/webhook'
 import { stream } from './routes/stream'
+import { demo } from './routes/demo'
 
 /** The Worker's Hono app: each route group is a sub-app in `src/routes/`, mounted here. */
 export const app = new Hono<AppEnv>()
@@ -34,6 +35,7 @@ app.route('/', health)
 app.route('/ofrep/v1', ofrep)
 app.route('/v1/ruleset', ruleset)
 app.route('/v1', stream)
+app.route('/demo', demo)
 app.route('/admin/v1/webhook', webhook)
 app.route('/admin/v1/environments', admin)
 

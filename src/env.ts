@@ -14,6 +14,8 @@ export type Env = {
   HUB: DurableObjectNamespace<Hub>
   /** How often readers refresh their cached ruleset, in ms. A string, as all vars are. */
   REFRESH_MS: string
+  /** `on` serves the live demo page at /demo (on in .dev.vars.example, off by default). */
+  DEMO?: string
   /** How many objects hold an environment's sockets (default 1: the writer Hub itself). */
   HUB_SHARDS?: string
   /** Comma-separated origins allowed to call from browsers; `*` (the default) allows any. */
