@@ -34,7 +34,8 @@ export default defineConfig({
         ],
         test: {
           name: 'worker',
-          include: ['test/worker/**/*.test.ts'],
+          // test/adversarial: fuzzing and authorization in the same runtime as the worker tests
+          include: ['test/worker/**/*.test.ts', 'test/adversarial/**/*.test.ts'],
         },
       },
     ],
