@@ -31,7 +31,7 @@ export const demoPage = (key: string) => `<!doctype html>
 </head>
 <body>
 <header>
-  <h1>🛒 Edge Shop</h1>
+  <h1>Edge Shop</h1>
   <span id="status" class="status muted">connecting…</span>
 </header>
 <main>
@@ -69,8 +69,10 @@ export const demoPage = (key: string) => `<!doctype html>
     document.body.classList.toggle('dark', client.variation('dark-theme', false))
     $('new-checkout').hidden = !client.variation('new-checkout', false)
     $('registration').hidden = client.variation('disable-registration', false)
-    const rows = Object.keys(client.allFlags()).sort().map((key) => {
-      const detail = client.variationDetail(key, null)
+    const values = client.allFlags()
+    const rows = Object.keys(values).sort().map((key) => {
+      // the flag's own value as the default, so the type check passes whatever the type
+      const detail = client.variationDetail(key, values[key])
       const cells = [key, JSON.stringify(detail.value), detail.variant ?? '', detail.reason ?? '']
       return '<tr data-flag="' + key + '">' + cells.map((cell) => '<td><code>' + String(cell).replace(/</g, '&lt;') + '</code></td>').join('') + '</tr>'
     })
