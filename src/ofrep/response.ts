@@ -59,14 +59,21 @@ const ofrepReason = (flag: CompiledFlag, reason: Reason): string => {
   }
 }
 
+/**
+ * Who reads an answer: server keys get LaunchDarkly's whole reason; client and mobile keys,
+ * whose answers reach browsers, do not learn rule ids, rule positions or prerequisite keys
+ * (DESIGN.md section 3: they never see rules).
+ */
+export type Audience = 'server' | 'public'
+
 // OFREP metadata values are primitives, so LaunchDarkly's reason travels flattened
-const metadataOf = (flag: CompiledFlag, reason: Reason) => {
+const metadataOf = (flag: CompiledFlag, reason: Reason, audience: Audience) => {
   const metadata: Record<string, string | number | boolean> = { flagVersion: flag.version, ldReason: reason.kind }
-  if (reason.kind === 'RULE_MATCH') {
+  if (reason.kind === 'RULE_MATCH' && audience === 'server') {
     metadata.ruleIndex = reason.ruleIndex
     if (reason.ruleId !== undefined) metadata.ruleId = reason.ruleId
   }
-  if (reason.kind === 'PREREQUISITE_FAILED') metadata.prerequisiteKey = reason.prerequisiteKey
+  if (reason.kind === 'PREREQUISITE_FAILED' && audience === 'server') metadata.prerequisiteKey = reason.prerequisiteKey
   if ('inExperiment' in reason && reason.inExperiment) metadata.inExperiment = true
   return metadata
 }
@@ -78,7 +85,11 @@ export const ofrepFailure = (key: string, errorCode: OfrepErrorCode, errorDetail
 })
 
 /** One flag's evaluation in OFREP's shape: a success, or a failure with an error code. */
-export const toOfrep = (flag: CompiledFlag, result: EvaluationResult): OfrepSuccess | OfrepFailure => {
+export const toOfrep = (
+  flag: CompiledFlag,
+  result: EvaluationResult,
+  audience: Audience = 'public',
+): OfrepSuccess | OfrepFailure => {
   const { reason } = result
   if (reason.kind === 'ERROR') return ofrepFailure(flag.key, ERROR_CODES[reason.errorKind], ERROR_DETAILS[reason.errorKind])
   // An off flag without an off variation has no value: the caller's default applies, which
@@ -91,20 +102,23 @@ export const toOfrep = (flag: CompiledFlag, result: EvaluationResult): OfrepSucc
     value: result.value,
     reason: ofrepReason(flag, reason),
     variant: String(result.variationIndex),
-    metadata: metadataOf(flag, reason),
+    metadata: metadataOf(flag, reason, audience),
   }
 }
 
 // Most results are shared, frozen objects made once per decision when a ruleset is compiled, so
 // their JSON is made once too and reused by every bulk answer that contains them.
-const fragments = new WeakMap<EvaluationResult, string>()
+const fragments: Record<Audience, WeakMap<EvaluationResult, string>> = { server: new WeakMap(), public: new WeakMap() }
 
 /** `toOfrep(flag, result)` as JSON text, memoised for the shared results of compiled rulesets. */
-export const ofrepJson = (flag: CompiledFlag, result: EvaluationResult): string => {
-  let json = fragments.get(result)
+export const ofrepJson = (flag: CompiledFlag, result: EvaluationResult, audience: Audience): string => {
+  const cache = fragments[audience]
+  let json = cache.get(result)
   if (json === undefined) {
-    json = JSON.stringify(toOfrep(flag, result))
-    if (Object.isFrozen(result)) fragments.set(result, json)
+    json = JSON.stringify(toOfrep(flag, result, audience))
+    if (Object.isFrozen(result)) cache.set(result, json)
   }
   return json
 }
+
+export const audienceOf = (kind: 'client' | 'mobile' | 'server'): Audience => (kind === 'server' ? 'server' : 'public')

@@ -6,7 +6,7 @@ import { jsonBody } from '../middleware/json-body'
 import { readOfrepContext } from '../ofrep/context'
 import { renderOfrepError } from '../ofrep/errors'
 import { matchesEtag } from '../ofrep/etag'
-import { ofrepFailure, ofrepJson, toOfrep } from '../ofrep/response'
+import { audienceOf, ofrepFailure, ofrepJson, toOfrep } from '../ofrep/response'
 import { visibleTo } from '../ofrep/visibility'
 import { storeSources } from '../store/from-context'
 import { fingerprint } from '../store/hash'
@@ -35,9 +35,10 @@ ofrep.post('/evaluate/flags', async (c) => {
   // Written as text from per-flag fragments: serialising 200 results afresh cost more than
   // evaluating them (bench/profile-http.ts)
   const visible = visibleTo(key.kind)
+  const audience = audienceOf(key.kind)
   const flags: string[] = []
   for (const flag of ruleset.compiled.flags.values()) {
-    if (visible(flag)) flags.push(ofrepJson(flag, evaluateCompiledFlag(flag, context)))
+    if (visible(flag)) flags.push(ofrepJson(flag, evaluateCompiledFlag(flag, context), audience))
   }
   // OFREP's change stream: the unmodified web provider connects and refetches on each event
   const events = new URL(`/v1/sse?key=${encodeURIComponent(c.get('apiKeyText'))}`, c.req.url).toString()
@@ -56,7 +57,7 @@ ofrep.post('/evaluate/flags/:key', async (c) => {
   if (flag === undefined || !visibleTo(key.kind)(flag)) {
     return c.json(ofrepFailure(flagKey, 'FLAG_NOT_FOUND', `No flag "${flagKey}" is available to this key`), 404)
   }
-  const answer = toOfrep(flag, evaluateFlag(ruleset.compiled, flagKey, context))
+  const answer = toOfrep(flag, evaluateFlag(ruleset.compiled, flagKey, context), audienceOf(key.kind))
   if ('errorCode' in answer) return c.json(answer, answer.errorCode === 'FLAG_NOT_FOUND' ? 404 : 400)
   return c.json(answer)
 })

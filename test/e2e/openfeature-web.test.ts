@@ -47,8 +47,10 @@ describe('OpenFeature web SDK with the OFREP web provider', () => {
       value: true,
       variant: '1',
       reason: 'TARGETING_MATCH',
-      flagMetadata: { ruleId: 'beta-testers-first', flagVersion: 1 },
+      flagMetadata: { ldReason: 'RULE_MATCH', flagVersion: 1 },
     })
+    // a client key's answers never name rules (DESIGN.md section 3)
+    expect(client.getBooleanDetails('new-checkout', false).flagMetadata).not.toHaveProperty('ruleId')
     expect(client.getBooleanDetails('dark-theme', true)).toMatchObject({ value: false, reason: 'DISABLED' })
     expect(client.getStringValue('api-count-field', 'x')).toBe('count')
   })

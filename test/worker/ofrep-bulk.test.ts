@@ -32,6 +32,16 @@ describe('POST /ofrep/v1/evaluate/flags', () => {
     expect(Object.keys(byKey(await res.json<OfrepBulk>())).sort()).toEqual(MOBILE_FLAGS)
   })
 
+  it('names the matching rule to a server key only', async () => {
+    const { keys } = await newEnvironment()
+    const body = { context: { targetingKey: 'alice' } }
+    const server = byKey(await (await ofrepPost('', keys.server, body)).json<OfrepBulk>())
+    const client = await (await ofrepPost('', keys.client, body)).text()
+    expect(server['new-checkout']).toMatchObject({ metadata: { ldReason: 'RULE_MATCH', ruleId: 'beta-testers-first', ruleIndex: 0 } })
+    expect(client).not.toContain('beta-testers-first')
+    expect(client).not.toContain('ruleIndex')
+  })
+
   it('reports a percentage rollout as SPLIT', async () => {
     const { keys } = await newEnvironment()
     const res = await ofrepPost('', keys.client, { context: { targetingKey: 'someone' } })
