@@ -89,6 +89,13 @@ const equalsAny = (values: unknown[]): ValueMatcher => {
   return (value: unknown) => operands.has(value)
 }
 
+// Backtracking regexes cost time polynomial (or worse) in the input; a context attribute may be
+// tens of kilobytes. Longer values never match, a deliberate limit (README, "Evaluator").
+export const MAX_MATCHES_INPUT = 1024
+
+const asMatchable = (value: unknown) =>
+  typeof value === 'string' && value.length <= MAX_MATCHES_INPUT ? value : undefined
+
 const matchesAny = (values: unknown[]): ValueMatcher => {
   const patterns: RegExp[] = []
   for (const value of values) {
@@ -99,7 +106,7 @@ const matchesAny = (values: unknown[]): ValueMatcher => {
       // an invalid pattern never matches
     }
   }
-  return anyOf(patterns, asString, (value: string, pattern: RegExp) => pattern.test(value))
+  return anyOf(patterns, asMatchable, (value: string, pattern: RegExp) => pattern.test(value))
 }
 
 /**

@@ -34,12 +34,15 @@ export const createKey = async (
   const hash = sha256Hex(key)
   const id = hash.slice(0, 24)
   const existing = storage.get<StoredKey>(PREFIX + id)
-  if (existing !== undefined) return { ...summary(existing), key, created: false }
+  if (existing !== undefined) return { ...summary(existing), key, created: false, conflict: false }
+  // a key another environment holds must not move here
+  const elsewhere = await kv.get(apiKeyRecordKey(hash), 'json')
+  if (elsewhere !== null) return { ...summary({ id, kind: request.kind, name: request.name, createdAt: '', hash }), key: '', created: false, conflict: true }
   const stored: StoredKey = { id, kind: request.kind, name: request.name, createdAt: now.toISOString(), hash }
   const record: ApiKeyRecord = { environment, kind: stored.kind, name: stored.name, createdAt: stored.createdAt }
   await kv.put(apiKeyRecordKey(hash), JSON.stringify(record))
   storage.put(PREFIX + id, stored)
-  return { ...summary(stored), key, created: true }
+  return { ...summary(stored), key, created: true, conflict: false }
 }
 
 export const listKeys = (storage: SyncKvStorage): ApiKeySummary[] =>

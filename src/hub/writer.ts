@@ -1,6 +1,6 @@
 import { canonicalJson } from '../model/canonical-json'
 import { checkRuleset } from '../model/check-ruleset'
-import type { ValidationIssue } from '../model/issues'
+import { formatPath, type ValidationIssue } from '../model/issues'
 import { parseRuleset } from '../model/ruleset'
 import type { Change } from '../model/webhook'
 import type { JsonValue } from '../model/json'
@@ -16,7 +16,7 @@ export type ChangeResponse = {
   segments: string[]
 }
 
-export type ChangeRejection = { status: 400 | 409; code: string; message: string; details: ValidationIssue[] }
+export type ChangeRejection = { status: 400 | 409 | 413; code: string; message: string; details: ValidationIssue[] }
 
 /** The Hub's verdict on a change: keep the state, refuse it, or move to `next`. */
 export type ChangePlan =
@@ -64,7 +64,18 @@ const nextSettings = (meta: HubMeta, change: Change) => {
   return id === null ? {} : { ...meta.settings, launchDarklyClientSideId: id }
 }
 
-const rejected = (status: 400 | 409, code: string, message: string, details: ValidationIssue[] = []): ChangePlan => ({
+// Durable Object storage holds at most about 2 MB per value; each flag and segment is one value
+const MAX_ITEM_BYTES = 1_500_000
+
+const oversizedItems = (items: Map<string, JsonValue | undefined>, section: string): ValidationIssue[] =>
+  [...items].flatMap(([key, item]) => {
+    const size = item === undefined ? 0 : new TextEncoder().encode(JSON.stringify(item)).length
+    return size > MAX_ITEM_BYTES
+      ? [{ path: formatPath([section, key]), message: `is ${size} bytes; one item may hold at most ${MAX_ITEM_BYTES}` }]
+      : []
+  })
+
+const rejected = (status: 400 | 409 | 413, code: string, message: string, details: ValidationIssue[] = []): ChangePlan => ({
   type: 'rejected',
   rejection: { status, code, message, details },
 })
@@ -94,6 +105,8 @@ export const planChange = (state: HubState, change: Change, now: Date): ChangePl
   const settings = nextSettings(meta, change)
   if (flags.size === 0 && segments.size === 0 && canonicalJson(settings) === canonicalJson(meta.settings)) return unchanged
 
+  const tooLarge = oversizedItems(flags, 'flags').concat(oversizedItems(segments, 'segments'))
+  if (tooLarge.length > 0) return rejected(413, 'item_too_large', 'An item is larger than the Hub can store', tooLarge)
   const ruleset = { flags: merged(state.flags, flags), segments: merged(state.segments, segments) }
   const parsed = parseRuleset(ruleset)
   const issues = parsed.ok ? checkRuleset(parsed.ruleset) : parsed.errors

@@ -31,6 +31,10 @@ export const jsonBody = ({ maxBytes, emptyAs }: JsonBodyOptions) => {
     }
     await limit(c, async () => {
       const text = await c.req.text()
+      // the streaming limit trusts a Content-Length it is given; the bytes themselves do not lie
+      if (new TextEncoder().encode(text).length > maxBytes) {
+        throw new ApiError(413, 'payload_too_large', `The body exceeds ${maxBytes} bytes`)
+      }
       if (text.trim() === '' && emptyAs !== undefined) {
         c.set('body', emptyAs)
       } else {

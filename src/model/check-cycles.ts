@@ -100,3 +100,32 @@ const segmentEdges = (key: string, segment: Segment): Edge[] =>
 /** Live segments and the segments their rules match through `segmentMatch` clauses. */
 export const segmentGraph = (segments: Items<Segment>): Graph =>
   new Map(live(segments).map(([key, segment]) => [key, segmentEdges(key, segment)]))
+
+/**
+ * The first item whose chain of references runs deeper than `limit` (an acyclic graph is
+ * assumed: cycles are reported apart). Computed bottom-up with an explicit stack.
+ */
+export const deepestBeyond = (graph: Graph, limit: number): { key: string; depth: number } | undefined => {
+  const depth = new Map<string, number>()
+  for (const start of graph.keys()) {
+    const stack = [start]
+    while (stack.length > 0) {
+      const key = stack[stack.length - 1]
+      if (depth.has(key)) {
+        stack.pop()
+        continue
+      }
+      const pending = (graph.get(key) ?? []).filter(({ to }) => graph.has(to) && !depth.has(to) && !stack.includes(to))
+      if (pending.length > 0 && stack.length <= limit + 1) {
+        stack.push(...pending.map(({ to }) => to))
+        continue
+      }
+      const below = (graph.get(key) ?? []).map(({ to }) => depth.get(to) ?? 0)
+      depth.set(key, 1 + Math.max(0, ...below))
+      stack.pop()
+      // reported at the item the walk started from: the head of the too-deep chain
+      if (depth.get(key)! > limit) return { key: start, depth: depth.get(key)! }
+    }
+  }
+  return undefined
+}

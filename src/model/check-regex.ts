@@ -51,10 +51,17 @@ const alternativesOf = (pattern: string, group: Group, end: number): string[] =>
   return cuts.slice(1).map((cut, k) => pattern.slice(cuts[k] + 1, cut))
 }
 
+// A character class, escape class or dot can match what another alternative matches, and
+// telling whether it does is more than this check attempts
+const CLASS = /\\[wdsWDS]|\.|\[/
+
 // Cheap, textual: two alternatives overlap when one is spelled as the start of the other
-// (`a|a`, `a|ab`, `\d|\d\d`, or an empty alternative)
+// (`a|a`, `a|ab`, `\d|\d\d`, or an empty alternative), or when any of them uses a class
+// (`\w|\d`, `a|[ab]`): conservative, so a few safe patterns such as `(\d|-)+` are refused too
 const overlaps = (alternatives: readonly string[]): boolean =>
-  alternatives.some((one, k) => alternatives.some((other, m) => k !== m && other.startsWith(one)))
+  alternatives.length > 1 &&
+  (alternatives.some((one) => CLASS.test(one)) ||
+    alternatives.some((one, k) => alternatives.some((other, m) => k !== m && other.startsWith(one))))
 
 // A repeat (at most more than once) of something that can itself match in several ways
 const explodes = (atom: Atom | undefined, quantifier: Quantifier): boolean =>
@@ -67,12 +74,24 @@ const explodes = (atom: Atom | undefined, quantifier: Quantifier): boolean =>
  *
  * A heuristic, with known limits. It refuses some safe patterns: `(ab?)+`, `(https?://)+` and
  * `(a|ab)*` are linear, because the next character always tells which way a repetition goes. It
- * misses patterns that are polynomial rather than exponential
- * (`\w*\w*\w*x`, `.*.*=.*`), alternatives that overlap without one starting as the other
- * (`(\w|\d)+`, `(a|[ab])+`), and blow-ups through backreferences. Patterns are at most 512
+ * refuses every repeated alternation that uses a class (`(\d|-)+`, safe, is refused with
+ * `(\w|\d)+`, which is not). It misses patterns that are polynomial rather than exponential
+ * (`\w*\w*\w*x`, `.*.*=.*`), overlapping literal alternatives that do not start alike, and
+ * blow-ups through backreferences. Patterns are at most 512
  * characters, which bounds what the polynomial cases can cost.
  */
+// An unbounded repeat of a class, escape class or unescaped dot (`\w*`, `.+`, `[a-z]{2,}`)
+const CLASS_REPEAT = /(\\[wdsWDS]|(?<!\\)\.|\[(?:\\.|[^\]])*\])(\*|\+|\{\d+,\})/g
+
+/**
+ * Three or more unbounded repeats of classes (`\w*\w*\w*x`, `.*.*=.*`) backtrack in polynomial
+ * time of a high degree: seconds on a few hundred characters. Two (`.*foo.*`) are allowed; the
+ * evaluator tests at most 1,024 characters with `matches`, which bounds them.
+ */
+export const hasPolynomialBlowUp = (pattern: string) => (pattern.match(CLASS_REPEAT)?.length ?? 0) >= 3
+
 export const isCatastrophicRegex = (pattern: string): boolean => {
+  if (hasPolynomialBlowUp(pattern)) return true
   const groups: Group[] = [{ start: 0, bars: [], variable: false }]
   let atom: Atom | undefined
   let i = 0

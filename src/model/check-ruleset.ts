@@ -1,5 +1,5 @@
 import { parseAttributeReference } from '../evaluation/attribute-reference'
-import { findCycles, prerequisiteGraph, segmentGraph, spellCycle } from './check-cycles'
+import { deepestBeyond, findCycles, prerequisiteGraph, segmentGraph, spellCycle } from './check-cycles'
 import { regexProblem } from './check-regex'
 import { OPERATORS, type Clause } from './clause'
 import type { Flag, Prerequisite } from './flag'
@@ -167,14 +167,31 @@ const checkSegment = (check: Checker, key: string, segment: Segment) => {
   segment.rules.forEach((rule, i) => checkSegmentRule(check, ['segments', key, 'rules', i], rule))
 }
 
+// Evaluation follows prerequisites and nested segments recursively: deeper chains than these
+// would cost stack and time on every evaluation (and LaunchDarkly's own UI goes nowhere near)
+export const MAX_PREREQUISITE_DEPTH = 100
+export const MAX_SEGMENT_DEPTH = 50
+
 const checkCycles = (check: Checker) => {
-  for (const { keys, path } of findCycles(prerequisiteGraph(check.flags))) {
+  const prerequisites = prerequisiteGraph(check.flags)
+  const segments = segmentGraph(check.segments)
+  const prerequisiteCycles = findCycles(prerequisites)
+  for (const { keys, path } of prerequisiteCycles) {
     const rule = 'a flag may not require itself, directly or through other flags'
     check.report(path, `prerequisite cycle: ${spellCycle(keys, 'flags')}; ${rule}`)
   }
-  for (const { keys, path } of findCycles(segmentGraph(check.segments))) {
+  const segmentCycles = findCycles(segments)
+  for (const { keys, path } of segmentCycles) {
     const rule = 'a segment may not match itself, directly or through other segments'
     check.report(path, `segment cycle: ${spellCycle(keys, 'segments')}; ${rule}`)
+  }
+  const deepFlag = prerequisiteCycles.length === 0 ? deepestBeyond(prerequisites, MAX_PREREQUISITE_DEPTH) : undefined
+  if (deepFlag !== undefined) {
+    check.report(['flags', deepFlag.key, 'prerequisites'], `a prerequisite chain more than ${MAX_PREREQUISITE_DEPTH} flags deep starts here; at most ${MAX_PREREQUISITE_DEPTH} allowed`)
+  }
+  const deepSegment = segmentCycles.length === 0 ? deepestBeyond(segments, MAX_SEGMENT_DEPTH) : undefined
+  if (deepSegment !== undefined) {
+    check.report(['segments', deepSegment.key, 'rules'], `segments nested more than ${MAX_SEGMENT_DEPTH} deep start here; at most ${MAX_SEGMENT_DEPTH} allowed`)
   }
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { flagSchema } from './flag'
 import { segmentSchema } from './segment'
-import { toIssues, type ValidationIssue } from './issues'
+import { formatPath, toIssues, type ValidationIssue } from './issues'
 import { withoutNulls } from './nulls'
 import { isJsonObject, type JsonValue } from './json'
 
@@ -70,8 +70,28 @@ const forChecking = (items: unknown, keep: string[]) =>
     ? Object.fromEntries(Object.entries(items).map(([key, item]) => [key, item === null ? null : withoutNulls(item, keep)]))
     : items
 
+// JSON.parse reads 1e999 as Infinity, which JSON cannot write back: stored, it would become null
+// and evaluate differently after a reload. Found iteratively, so deep nesting cannot overflow.
+const MAX_DEPTH = 64
+
+const badNumberOrDepth = (json: unknown): ValidationIssue | undefined => {
+  const pending: [unknown, (string | number)[]][] = [[json, []]]
+  while (pending.length > 0) {
+    const [value, path] = pending.pop()!
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      return { path: formatPath(path), message: 'numbers must be finite (1e999 and the like are not)' }
+    }
+    if (typeof value !== 'object' || value === null) continue
+    if (path.length >= MAX_DEPTH) return { path: formatPath(path), message: `JSON nested deeper than ${MAX_DEPTH} levels` }
+    for (const [key, item] of Object.entries(value)) pending.push([item, [...path, Array.isArray(value) ? Number(key) : key]])
+  }
+  return undefined
+}
+
 /** Checks a webhook body and keeps its items exactly as sent. */
 export const parseWebhook = (json: unknown): ParsedChange => {
+  const problem = badNumberOrDepth(json)
+  if (problem !== undefined) return { ok: false, errors: [problem] }
   const checked = isJsonObject(json)
     ? { ...json, flags: forChecking(json.flags, ['variations']), segments: forChecking(json.segments, []) }
     : json

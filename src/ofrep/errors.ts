@@ -8,6 +8,18 @@ const CODES: Record<string, OfrepErrorCode> = {
   flag_not_found: 'FLAG_NOT_FOUND',
 }
 
+const SINGLE_FLAG = /\/evaluate\/flags\/([^/]+)$/
+
+const flagKeyInPath = (path: string) => {
+  const match = SINGLE_FLAG.exec(path)
+  if (match === null) return undefined
+  try {
+    return decodeURIComponent(match[1])
+  } catch {
+    return match[1]
+  }
+}
+
 /**
  * OFREP's error renderer: every body carries `errorCode` (and `key` on single-flag routes),
  * because OpenFeature's OFREP providers reject an error body without it.
@@ -15,7 +27,8 @@ const CODES: Record<string, OfrepErrorCode> = {
 export const renderOfrepError = (error: unknown, c: Context) => {
   const apiError = toApiError(error)
   if (apiError.retryAfter !== undefined) c.header('Retry-After', String(apiError.retryAfter))
-  const key = c.req.param('key')
+  // middleware (key check, body limits) throws before the route has read its parameter
+  const key = c.req.param('key') ?? flagKeyInPath(new URL(c.req.url).pathname)
   return c.json(
     {
       ...(key === undefined ? {} : { key }),

@@ -42,7 +42,8 @@ admin.post('/:env/keys', jsonBody({ maxBytes: 16 * 1024 }), async (c) => {
   const parsed = newKeySchema.safeParse(c.get('body'))
   if (!parsed.success) throw new ApiError(400, 'invalid_request', 'The key request is invalid', toIssues(parsed.error))
   const created = await c.env.HUB.getByName(environment).createKey(environment, parsed.data)
-  const { created: isNew, ...key } = created
+  if (created.conflict) throw new ApiError(409, 'key_conflict', 'That key already belongs to another environment')
+  const { created: isNew, conflict: _, ...key } = created
   return c.json({ environment, ...key }, isNew ? 201 : 200)
 })
 

@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
+import { ApiError } from '../errors'
 import { evaluateCompiledFlag, evaluateFlag } from '../evaluation'
 import { apiKey } from '../middleware/api-key'
 import { jsonBody } from '../middleware/json-body'
@@ -60,6 +61,11 @@ ofrep.post('/evaluate/flags/:key', async (c) => {
   const answer = toOfrep(flag, evaluateFlag(ruleset.compiled, flagKey, context), audienceOf(key.kind))
   if ('errorCode' in answer) return c.json(answer, answer.errorCode === 'FLAG_NOT_FOUND' ? 404 : 400)
   return c.json(answer)
+})
+
+// anything else under /ofrep/v1, once the key and body passed, answers in OFREP's shape too
+ofrep.all('*', (c) => {
+  throw new ApiError(404, 'not_found', `No OFREP route for ${c.req.method} ${new URL(c.req.url).pathname}`)
 })
 
 ofrep.onError(renderOfrepError)

@@ -34,6 +34,7 @@ webhook.post(
     const secrets = parseSecrets(c.env.WEBHOOK_SECRET)
     if (secrets.length === 0) throw new ApiError(503, 'not_configured', 'The webhook is off: set the WEBHOOK_SECRET secret')
     const bytes = await c.req.arrayBuffer()
+    if (bytes.byteLength > MAX_BYTES) throw new ApiError(413, 'payload_too_large', `The body exceeds ${MAX_BYTES} bytes`)
     // the signature covers the exact bytes received, so it is checked before anything reads them
     const verdict = await verifySignature({
       header: c.req.header('X-Edgeflags-Signature'),

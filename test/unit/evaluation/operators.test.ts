@@ -20,6 +20,8 @@ const ROWS: [string, unknown[], unknown, boolean][] = [
   ['matches', ['^a.c$'], 'abc', true],
   ['matches', ['('], 'abc', false], // an invalid pattern never matches
   ['matches', ['\\d+'], 123, false],
+  ['matches', ['^a+$'], 'a'.repeat(1024), true],
+  ['matches', ['^a+$'], 'a'.repeat(1025), false], // longer values never match (a DoS guard)
   ['lessThan', [10], 9, true],
   ['lessThan', [10], '9', false],
   ['lessThanOrEqual', [10], 10, true],

@@ -449,8 +449,10 @@ describe('cycles through 5000 items', () => {
       many(5000, (i) => segment(`s${i}`, matchesSegments(...next(i, closed).map((n) => `s${n}`)))),
     )
 
-  it('accepts a chain of 5000 prerequisites', () => {
-    expect(check(flags(false))).toEqual([])
+  it('refuses a chain of 5000 prerequisites, once, as deeper than 100', () => {
+    expect(check(flags(false))).toEqual([
+      { path: 'flags.f0.prerequisites', message: expect.stringContaining('at most 100') },
+    ])
   })
 
   it('reports a prerequisite cycle through 5000 flags once, from its first flag', () => {
@@ -462,8 +464,10 @@ describe('cycles through 5000 items', () => {
     ])
   })
 
-  it('accepts a chain of 5000 segments', () => {
-    expect(check(segments(false))).toEqual([])
+  it('refuses segments nested 5000 deep, once, as deeper than 50', () => {
+    expect(check(segments(false))).toEqual([
+      { path: 'segments.s0.rules', message: expect.stringContaining('at most 50') },
+    ])
   })
 
   it('reports a segment cycle through 5000 segments once, from its first segment', () => {
@@ -486,6 +490,10 @@ describe('isCatastrophicRegex', () => {
     '(.*a){12}',
     '(a|a)+',
     '(a|ab)*',
+    '(\\w|\\d)+', // alternatives with classes may overlap: refused, conservatively
+    '(a|[ab])+',
+    '\\w*\\w*\\w*x', // three unbounded class repeats: polynomial of a high degree
+    '.*.*=.*',
     '(\\d|\\d\\d)+',
     '(a|)+', // an empty alternative overlaps every other
     '((a+)b)+', // the inner quantifier counts at any depth
@@ -511,8 +519,7 @@ describe('isCatastrophicRegex', () => {
     '[(a+)+]', // inside a class, parentheses and quantifiers are characters
     '\\(a+\\)+',
     '(a{)+', // a brace that is not a quantifier is a character
-    '(\\w|\\d)+', // overlaps, but missed: the heuristic compares spellings only
-    '\\w*\\w*\\w*x', // polynomial, not exponential: missed, and bounded by the 512 characters
+    '.*foo.*', // two unbounded class repeats: allowed, bounded by the 1,024-character input limit
   ])('allows %j', (pattern) => {
     expect(isCatastrophicRegex(pattern)).toBe(false)
   })
