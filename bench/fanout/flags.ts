@@ -1,3 +1,5 @@
+import { boolFlag } from '../../test/support/flags'
+
 /**
  * The bench's flags, contexts and changes. `promo` is on for contexts whose country is in its
  * rule's list; the list starts as ['z'] and each change toggles 'a' in or out, so exactly the
@@ -12,24 +14,17 @@ const FILLER_FLAGS = 9
 
 type Flag = Record<string, unknown>
 
-const boolFlag = (key: string, extra: Flag = {}): Flag => ({
-  key,
-  on: true,
-  variations: [false, true],
-  offVariation: 0,
-  fallthrough: { variation: 0 },
-  clientSideAvailability: { usingEnvironmentId: true, usingMobileKey: true },
-  ...extra,
-})
+// false unless a rule says otherwise
+const offByDefault = (key: string, extra: Flag = {}): Flag => boolFlag(key, { fallthrough: { variation: 0 }, ...extra })
 
 const promo = (countries: string[]) =>
-  boolFlag('promo', {
+  offByDefault('promo', {
     rules: [{ id: 'countries', variation: 1, clauses: [{ contextKind: 'user', attribute: 'country', op: 'in', values: countries }] }],
   })
 
 // Other flags the Hub must skip on each change, and that make the put a realistic size
 const filler = (i: number) =>
-  boolFlag(`feature-${i}`, {
+  offByDefault(`feature-${i}`, {
     rules: [{ id: 'plans', variation: 1, clauses: [{ contextKind: 'user', attribute: 'plan', op: 'in', values: ['pro'] }] }],
   })
 

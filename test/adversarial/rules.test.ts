@@ -3,6 +3,7 @@ import { forgetRulesets } from '../../src/store/rulesets'
 import { seededEnvironment, webhookRequest, type Seeded } from './support/environments'
 import { expectApiError } from './support/shapes'
 import { expectUnchanged, writtenState } from './support/state'
+import { boolFlag } from '../support/flags'
 import { send, settleSocket } from './support/worker'
 
 // Issue 7: rules a hostile or careless admin sends through the signed webhook. Each is refused
@@ -10,15 +11,7 @@ import { send, settleSocket } from './support/worker'
 // printed (never asserted: tests do not assert on time). A workerd isolate cannot be interrupted
 // inside a regex, so inputs that would take minutes are never sent: growth is shown on small ones.
 
-const flag = (key: string, extra: Record<string, unknown> = {}) => ({
-  key,
-  on: true,
-  variations: [false, true],
-  offVariation: 0,
-  fallthrough: { variation: 0 },
-  clientSideAvailability: { usingEnvironmentId: true, usingMobileKey: true },
-  ...extra,
-})
+const flag = (key: string, extra: Record<string, unknown> = {}) => boolFlag(key, { fallthrough: { variation: 0 }, ...extra })
 
 const matching = (pattern: string) =>
   flag('x', { rules: [{ id: 'r', clauses: [{ contextKind: 'user', attribute: 'email', op: 'matches', values: [pattern] }], variation: 1 }] })

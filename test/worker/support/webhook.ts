@@ -25,13 +25,4 @@ export const adminRequest = (path: string, init: RequestInit = {}, token = ADMIN
 /** A unique environment name for one test. */
 export const environmentName = () => `t-${crypto.randomUUID().slice(0, 18)}`
 
-/** A small valid flag. */
-export const boolFlag = (key: string, extra: Record<string, unknown> = {}) => ({
-  key,
-  on: true,
-  variations: [false, true],
-  offVariation: 0,
-  fallthrough: { variation: 1 },
-  clientSideAvailability: { usingEnvironmentId: true, usingMobileKey: true },
-  ...extra,
-})
+export { boolFlag } from '../../support/flags'
