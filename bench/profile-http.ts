@@ -3,6 +3,7 @@ import { app } from '../src/app'
 import type { Env } from '../src/env'
 import { apiKeyRecordKey, rulesetKey } from '../src/store/kv-keys'
 import { makeFlags } from './fixtures'
+import { publishRuleset } from '../src/hub/published'
 import { requestBodies } from './http/requests'
 
 // The Worker's request path under plain Node, for `node --cpu-prof`: OFREP bulk for 200 flags
@@ -12,7 +13,7 @@ const KEY = 'profile-server-key'
 const store = new Map<string, string>([
   [
     rulesetKey('bench'),
-    JSON.stringify({ version: 1, flags: Object.fromEntries(makeFlags(200).map((f) => [f.key, f])), segments: {}, updatedAt: '' }),
+    JSON.stringify(publishRuleset({ flags: Object.fromEntries(makeFlags(200).map((f) => [f.key, f])), segments: {} }, 1, '')),
   ],
   [
     apiKeyRecordKey(createHash('sha256').update(KEY).digest('hex')),

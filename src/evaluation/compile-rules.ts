@@ -7,6 +7,7 @@ import type { CompiledClause, CompiledSegment, Serve } from './compiled'
 import { compileOperator } from './operators'
 import { inExperiment, type Reason } from './reasons'
 import { errorDecision, type Decision } from './result'
+import type { Lookup } from './lazy-map'
 
 const MALFORMED: Decision = errorDecision('MALFORMED_FLAG')
 const WEIGHT_SCALE = 100000
@@ -26,14 +27,19 @@ export const offDecision = (flag: Flag, reason: Reason): Decision =>
 
 export const compileClause = (
   clause: Clause,
-  segments: ReadonlyMap<string, CompiledSegment>,
+  segments: Lookup<CompiledSegment>,
 ): CompiledClause => {
   if (clause.op === 'segmentMatch') {
-    const found = clause.values.flatMap((key) => {
-      const segment = typeof key === 'string' ? segments.get(key) : undefined
-      return segment ? [segment] : []
-    })
-    return { type: 'segment', segments: found, negate: clause.negate }
+    // looked up when evaluation first reaches the clause, so segment chains compile one by one
+    const keys = clause.values.filter((key): key is string => typeof key === 'string')
+    let found: CompiledSegment[] | undefined
+    return {
+      type: 'segment',
+      get segments() {
+        return (found ??= keys.flatMap((key) => segments.get(key) ?? []))
+      },
+      negate: clause.negate,
+    }
   }
   // Clauses without a contextKind come from before attribute references: the name is literal
   const reference = clause.attribute

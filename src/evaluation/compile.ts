@@ -1,4 +1,4 @@
-import type { Flag, Target } from '../model/flag'
+import type { Flag, Prerequisite, Target } from '../model/flag'
 import type { Ruleset } from '../model/ruleset'
 import type { Segment, SegmentRule, SegmentTarget } from '../model/segment'
 import { KEY_REFERENCE, parseAttributeReference } from './attribute-reference'
@@ -6,6 +6,7 @@ import { bucketSpec } from './bucketing'
 import type {
   ClientSideAvailability,
   CompiledFlag,
+  CompiledPrerequisite,
   CompiledRuleset,
   CompiledSegment,
   CompiledSegmentRule,
@@ -13,6 +14,7 @@ import type {
 } from './compiled'
 import { compileClause, compileServe, offDecision, variationDecision } from './compile-rules'
 import { FALLTHROUGH, OFF, prerequisiteFailed, ruleMatch, TARGET_MATCH } from './reasons'
+import { LazyMap, type Lookup } from './lazy-map'
 
 const WEIGHT_SCALE = 100000
 
@@ -40,13 +42,23 @@ const clientSideAvailability = (flag: Flag): ClientSideAvailability => ({
   usingMobileKey: flag.clientSideAvailability?.usingMobileKey ?? true,
 })
 
-const compileFlag = (flag: Flag, segments: ReadonlyMap<string, CompiledSegment>): CompiledFlag => ({
+// A prerequisite's flag is looked up when evaluation first reaches it
+const compilePrerequisite = (flag: Flag, { key, variation }: Prerequisite, flags: Lookup<CompiledFlag>): CompiledPrerequisite => ({
+  key,
+  variation,
+  get flag() {
+    return flags.get(key)
+  },
+  failed: offDecision(flag, prerequisiteFailed(key)),
+})
+
+const compileFlag = (flag: Flag, flags: Lookup<CompiledFlag>, segments: Lookup<CompiledSegment>): CompiledFlag => ({
   key: flag.key,
   version: flag.version,
   on: flag.on,
   variations: flag.variations,
   off: offDecision(flag, OFF),
-  prerequisites: [],
+  prerequisites: flag.prerequisites.map((prerequisite) => compilePrerequisite(flag, prerequisite, flags)),
   targets: compileTargets(flag),
   rules: flag.rules.map((rule, index) => ({
     clauses: rule.clauses?.map((clause) => compileClause(clause, segments)),
@@ -63,14 +75,14 @@ const segmentTarget = ({ contextKind, values }: SegmentTarget) => ({
   keys: new Set(values),
 })
 
-const emptySegment = (segment: Segment): CompiledSegment => ({
+const compileSegment = (segment: Segment, segments: Lookup<CompiledSegment>): CompiledSegment => ({
   key: segment.key,
   version: segment.version,
   included: new Set(segment.included),
   excluded: new Set(segment.excluded),
   includedContexts: segment.includedContexts.map(segmentTarget),
   excludedContexts: segment.excludedContexts.map(segmentTarget),
-  rules: [],
+  rules: segment.rules.map((rule) => compileSegmentRule(segment, rule, segments)),
   unbounded: segment.unbounded,
   unboundedContextKind: segment.unboundedContextKind ?? 'user',
   generation: segment.generation,
@@ -81,7 +93,7 @@ const emptySegment = (segment: Segment): CompiledSegment => ({
 const compileSegmentRule = (
   segment: Segment,
   rule: SegmentRule,
-  segments: ReadonlyMap<string, CompiledSegment>,
+  segments: Lookup<CompiledSegment>,
 ): CompiledSegmentRule => {
   const reference = rule.bucketBy
     ? parseAttributeReference(rule.bucketBy, !rule.rolloutContextKind)
@@ -96,34 +108,27 @@ const compileSegmentRule = (
   }
 }
 
-const live = <T extends { deleted: boolean }>(items: Record<string, T>) =>
-  Object.values(items).filter((item) => !item.deleted)
+const live = <T extends { key: string; deleted: boolean }>(items: Record<string, T>) => {
+  const found = new Map<string, T>()
+  for (const name in items) {
+    const item = items[name]
+    if (!item.deleted) found.set(item.key, item)
+  }
+  return found
+}
 
 /**
  * Prepares a validated ruleset for evaluation, once per version. It checks nothing (the model's
  * schemas did): data that is wrong in ways a schema cannot see (a variation index out of range, a
- * prerequisite cycle) evaluates to a MALFORMED_FLAG error, as in LaunchDarkly's SDKs.
+ * prerequisite cycle) evaluates to a MALFORMED_FLAG error, as in LaunchDarkly's SDKs. Flags and
+ * segments compile on first use, so preparing a ruleset costs next to nothing.
  */
 export const compileRuleset = (ruleset: Ruleset): CompiledRuleset => {
-  const segmentSources = live(ruleset.segments)
-  const segments = new Map(segmentSources.map((segment) => [segment.key, emptySegment(segment)]))
-  // Rules are compiled once every segment exists, since segments may name each other
-  for (const source of segmentSources) {
-    const rules = source.rules.map((rule) => compileSegmentRule(source, rule, segments))
-    ;(segments.get(source.key)!.rules as CompiledSegmentRule[]).push(...rules)
-  }
-  const flagSources = live(ruleset.flags)
-  const flags = new Map(flagSources.map((flag) => [flag.key, compileFlag(flag, segments)]))
-  for (const source of flagSources) {
-    const prerequisites = flags.get(source.key)!.prerequisites as CompiledFlag['prerequisites'][number][]
-    for (const { key, variation } of source.prerequisites) {
-      prerequisites.push({
-        key,
-        variation,
-        flag: flags.get(key),
-        failed: offDecision(source, prerequisiteFailed(key)),
-      })
-    }
-  }
+  const segments: Lookup<CompiledSegment> = new LazyMap(live(ruleset.segments), (source: Segment) =>
+    compileSegment(source, segments),
+  )
+  const flags: Lookup<CompiledFlag> = new LazyMap(live(ruleset.flags), (source: Flag) =>
+    compileFlag(source, flags, segments),
+  )
   return { flags, segments }
 }

@@ -4,6 +4,7 @@ import type { AttributeReference } from './attribute-reference'
 import type { BucketSpec } from './bucketing'
 import type { ValueMatcher } from './operators'
 import type { Decision } from './result'
+import type { Lookup } from './lazy-map'
 
 // The shapes below are the wire types with every lookup done ahead of time: target lists as Sets,
 // attribute references parsed, regexes, dates and versions in clause values converted, rollout
@@ -104,8 +105,11 @@ export type CompiledSegment = {
   visiting: boolean
 }
 
-/** A ruleset ready to evaluate. Deleted flags and segments are left out, as if absent. */
+/**
+ * A ruleset ready to evaluate. Deleted flags and segments are left out, as if absent. Each item
+ * is compiled when first read, with what it references.
+ */
 export type CompiledRuleset = {
-  readonly flags: ReadonlyMap<string, CompiledFlag>
-  readonly segments: ReadonlyMap<string, CompiledSegment>
+  readonly flags: Lookup<CompiledFlag>
+  readonly segments: Lookup<CompiledSegment>
 }

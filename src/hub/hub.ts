@@ -5,10 +5,11 @@ import type { Change } from '../model/webhook'
 import type { StoredRuleset } from '../store/stored-ruleset'
 import { createKey, listKeys, revokeKey } from './api-keys'
 import { purgeCacheTag, refreshColoCache, writeKv } from './publish'
-import { loadState, saveChange, saveMeta, toStored, type HubState } from './state'
+import { loadState, saveChange, saveMeta, type HubState } from './state'
+import { publishRuleset } from './published'
+import { RULESET_FORMAT } from '../store/stored-ruleset'
 import { planChange, type ChangeRejection, type ChangeResponse } from './writer'
 import { compileRuleset, type CompiledRuleset } from '../evaluation'
-import { parseRuleset } from '../model/ruleset'
 import { KEY_KINDS } from '../model/api-key'
 import { readOfrepContext } from '../ofrep/context'
 import { ApiError } from '../errors'
@@ -29,10 +30,13 @@ type SocketView = { version: number; updatedAt: string; compiled: CompiledRulese
 /** A new version, as the writer sends it to each shard. */
 export type ShardUpdate = { environment: string; version: number; ruleset: StoredRuleset; flags: string[]; segments: string[] }
 
-const compileStored = (stored: StoredRuleset) => {
-  const parsed = parseRuleset(stored)
-  return compileRuleset(parsed.ok ? parsed.ruleset : { flags: {}, segments: {} })
-}
+// Published rulesets were validated by the writer: compiled as they are
+const compileStored = (stored: StoredRuleset) => compileRuleset(stored)
+
+// Storage keeps items as they were sent, valid when accepted; after a restart they are parsed
+// once more for the published form (defaults filled).
+const publishState = ({ meta, flags, segments }: HubState): StoredRuleset =>
+  publishRuleset({ flags: Object.fromEntries(flags), segments: Object.fromEntries(segments) }, meta.version, meta.updatedAt)
 
 /** KV accepts one write per second per key (Workers KV limits). */
 const KV_WRITE_INTERVAL_MS = 1000
@@ -64,6 +68,8 @@ export class Hub extends DurableObject<Env> {
   #lastAttemptAt = 0
 
   #compiled: CompiledRuleset | undefined
+  /** The published form of the state, made when a change is accepted (or once after a restart). */
+  #published: StoredRuleset | undefined
   /** As a shard: the writer's ruleset as last published here. */
   #shardView: SocketView | undefined
   /**
@@ -81,8 +87,13 @@ export class Hub extends DurableObject<Env> {
   }
 
   #compiledRuleset(state: HubState) {
-    this.#compiled ??= compileStored(toStored(state))
+    this.#compiled ??= compileStored(this.#publishedRuleset(state))
     return this.#compiled
+  }
+
+  #publishedRuleset(state: HubState) {
+    this.#published ??= publishState(state)
+    return this.#published
   }
 
   #load(environment: string): HubState {
@@ -113,12 +124,13 @@ export class Hub extends DurableObject<Env> {
         else items.set(key, item)
       }
     }
+    const ruleset: StoredRuleset = { format: RULESET_FORMAT, version: plan.meta.version, updatedAt: plan.meta.updatedAt, ...plan.ruleset }
+    this.#published = ruleset
     this.#compiled = undefined
     const after = this.#compiledRuleset(state)
     await this.#scheduleKvWrite()
     // acknowledge first, then tell the clients: the webhook's answer does not wait for sockets
     const { version, flags, segments } = plan.response
-    const ruleset = toStored(state)
     this.ctx.waitUntil(
       new Promise<void>((resolve) =>
         setTimeout(() => {
@@ -160,7 +172,7 @@ export class Hub extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(this.#nextWriteAt())
       return
     }
-    const ruleset = toStored(state)
+    const ruleset = this.#publishedRuleset(state)
     this.#lastAttemptAt = Date.now()
     try {
       await writeKv(this.kv, {
@@ -197,7 +209,7 @@ export class Hub extends DurableObject<Env> {
 
   /** The current ruleset, for shards that start holding sockets. */
   snapshot(environment: string): StoredRuleset {
-    return toStored(this.#load(environment))
+    return this.#publishedRuleset(this.#load(environment))
   }
 
   /**

@@ -1,4 +1,3 @@
-import { parseRuleset } from '../model/ruleset'
 import { rulesetCacheTag, rulesetKey } from '../store/kv-keys'
 import { cacheRuleset } from '../store/rulesets'
 import type { StoredRuleset } from '../store/stored-ruleset'
@@ -16,14 +15,13 @@ export type Publication = {
 
 /**
  * Writes a ruleset to KV; with a LaunchDarkly client-side id, also in the shape LaunchDarkly's
- * Cloudflare SDK reads (`{"flags", "segments"}` with every default filled, as its evaluator
- * expects complete flags).
+ * Cloudflare SDK reads (`{"flags", "segments"}`: the published items have every default filled,
+ * as its evaluator expects complete flags).
  */
 export const writeKv = async (kv: KVNamespace, { environment, ruleset, launchDarklyId, staleLaunchDarklyId }: Publication) => {
   await kv.put(rulesetKey(environment), JSON.stringify(ruleset))
   if (launchDarklyId !== undefined) {
-    const parsed = parseRuleset(ruleset)
-    if (parsed.ok) await kv.put(launchDarklyKey(launchDarklyId), JSON.stringify(parsed.ruleset))
+    await kv.put(launchDarklyKey(launchDarklyId), JSON.stringify({ flags: ruleset.flags, segments: ruleset.segments }))
   }
   if (staleLaunchDarklyId !== undefined && staleLaunchDarklyId !== launchDarklyId) {
     await kv.delete(launchDarklyKey(staleLaunchDarklyId))

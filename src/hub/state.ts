@@ -1,6 +1,5 @@
 import type { JsonValue } from '../model/json'
 import type { EnvironmentSettings } from '../model/webhook'
-import type { StoredRuleset } from '../store/stored-ruleset'
 
 /** What the Hub knows about KV, which trails its own storage by up to a second (or an outage). */
 export type KvState = {
@@ -76,13 +75,5 @@ export const saveChange = (
     }
     storage.kv.put(META, meta)
   })
-
-/** The ruleset as KV stores it. */
-export const toStored = ({ meta, flags, segments }: HubState): StoredRuleset => ({
-  version: meta.version,
-  updatedAt: meta.updatedAt,
-  flags: Object.fromEntries(flags),
-  segments: Object.fromEntries(segments),
-})
 
 export type { EnvironmentSettings }

@@ -1,7 +1,7 @@
 import { canonicalJson } from '../model/canonical-json'
 import { checkRuleset } from '../model/check-ruleset'
 import { formatPath, type ValidationIssue } from '../model/issues'
-import { parseRuleset } from '../model/ruleset'
+import { parseRuleset, type Ruleset } from '../model/ruleset'
 import type { Change } from '../model/webhook'
 import type { JsonValue } from '../model/json'
 import { sha256Hex } from '../store/hash'
@@ -26,6 +26,8 @@ export type ChangePlan =
       type: 'apply'
       response: ChangeResponse
       meta: HubMeta
+      /** The whole ruleset after the change, validated and with its defaults filled. */
+      ruleset: Ruleset
       /** Changed items only; undefined deletes. */
       flags: Map<string, JsonValue | undefined>
       segments: Map<string, JsonValue | undefined>
@@ -110,7 +112,7 @@ export const planChange = (state: HubState, change: Change, now: Date): ChangePl
   const ruleset = { flags: merged(state.flags, flags), segments: merged(state.segments, segments) }
   const parsed = parseRuleset(ruleset)
   const issues = parsed.ok ? checkRuleset(parsed.ruleset) : parsed.errors
-  if (issues.length > 0) {
+  if (!parsed.ok || issues.length > 0) {
     return rejected(400, 'invalid_ruleset', `The ruleset would be invalid: ${issues.length} problem(s)`, issues)
   }
   const version = change.version ?? meta.version + 1
@@ -120,6 +122,7 @@ export const planChange = (state: HubState, change: Change, now: Date): ChangePl
     type: 'apply',
     response: { environment: meta.environment, version, ...changed },
     meta: { ...meta, version, updatedAt: at, settings, lastChange: { at, version, ...changed, hash } },
+    ruleset: parsed.ruleset,
     flags,
     segments,
   }

@@ -32,7 +32,8 @@ export const jsonBody = ({ maxBytes, emptyAs }: JsonBodyOptions) => {
     await limit(c, async () => {
       const text = await c.req.text()
       // the streaming limit trusts a Content-Length it is given; the bytes themselves do not lie
-      if (new TextEncoder().encode(text).length > maxBytes) {
+      // (a character is at most three bytes of UTF-8, so short texts need no encoding to tell)
+      if (text.length * 3 > maxBytes && new TextEncoder().encode(text).length > maxBytes) {
         throw new ApiError(413, 'payload_too_large', `The body exceeds ${maxBytes} bytes`)
       }
       if (text.trim() === '' && emptyAs !== undefined) {

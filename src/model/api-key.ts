@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import { isJsonObject } from './json'
 
 /** Who may hold a key: `client` and `mobile` keys ship in apps (public), `server` keys do not. */
 export const KEY_KINDS = ['client', 'mobile', 'server'] as const
@@ -6,11 +6,21 @@ export const KEY_KINDS = ['client', 'mobile', 'server'] as const
 export type KeyKind = (typeof KEY_KINDS)[number]
 
 /** What KV stores under `key/{sha256 hex of the key}`; the key itself is never stored. */
-export const apiKeyRecordSchema = z.object({
-  environment: z.string().min(1),
-  kind: z.enum(KEY_KINDS),
-  name: z.string(),
-  createdAt: z.string(),
-})
+export type ApiKeyRecord = {
+  environment: string
+  kind: KeyKind
+  name: string
+  createdAt: string
+}
 
-export type ApiKeyRecord = z.infer<typeof apiKeyRecordSchema>
+/**
+ * Whether KV's JSON is a key record. The Hub writes them; this guards the read path against
+ * foreign data without a schema library on it.
+ */
+export const isApiKeyRecord = (json: unknown): json is ApiKeyRecord =>
+  isJsonObject(json) &&
+  typeof json.environment === 'string' &&
+  json.environment !== '' &&
+  KEY_KINDS.includes(json.kind as KeyKind) &&
+  typeof json.name === 'string' &&
+  typeof json.createdAt === 'string'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from './zod'
 
 /**
  * The operators LaunchDarkly defines. Clauses may name others (newer data than this code):
@@ -26,11 +26,11 @@ export type Operator = (typeof OPERATORS)[number]
 
 /** A clause of a flag or segment rule: does the context's `attribute` satisfy `op` for any value? */
 export const clauseSchema = z.looseObject({
-  contextKind: z.string().optional(),
-  attribute: z.string().default(''),
+  contextKind: z.optional(z.string()),
+  attribute: z._default(z.string(), ''),
   op: z.string(),
-  values: z.array(z.unknown()).default([]),
-  negate: z.boolean().default(false),
+  values: z._default(z.array(z.unknown()), []),
+  negate: z._default(z.boolean(), false),
 })
 
 export type Clause = z.infer<typeof clauseSchema>

@@ -1,24 +1,24 @@
-import { z } from 'zod'
+import * as z from './zod'
 import { clauseSchema } from './clause'
 import { rolloutSchema, variationOrRolloutSchema } from './rollout'
 
 export const targetSchema = z.looseObject({
-  contextKind: z.string().optional(),
-  values: z.array(z.string()).default([]),
-  variation: z.number().int(),
+  contextKind: z.optional(z.string()),
+  values: z._default(z.array(z.string()), []),
+  variation: z.int(),
 })
 
 export const flagRuleSchema = z.looseObject({
-  id: z.string().optional(),
-  clauses: z.array(clauseSchema).optional(),
-  variation: z.number().int().optional(),
-  rollout: rolloutSchema.optional(),
-  trackEvents: z.boolean().default(false),
+  id: z.optional(z.string()),
+  clauses: z.optional(z.array(clauseSchema)),
+  variation: z.optional(z.int()),
+  rollout: z.optional(rolloutSchema),
+  trackEvents: z._default(z.boolean(), false),
 })
 
 export const prerequisiteSchema = z.looseObject({
   key: z.string(),
-  variation: z.number().int(),
+  variation: z.int(),
 })
 
 /**
@@ -26,26 +26,26 @@ export const prerequisiteSchema = z.looseObject({
  * flag round-trips unchanged (LaunchDarkly's own SDKs may read the same data).
  */
 export const flagSchema = z.looseObject({
-  key: z.string().min(1),
-  version: z.number().int().min(0).default(0),
-  on: z.boolean().default(false),
-  variations: z.array(z.unknown()).default([]),
-  offVariation: z.number().int().optional(),
-  fallthrough: variationOrRolloutSchema.default({}),
-  targets: z.array(targetSchema).default([]),
-  contextTargets: z.array(targetSchema).default([]),
-  rules: z.array(flagRuleSchema).default([]),
-  prerequisites: z.array(prerequisiteSchema).default([]),
-  salt: z.string().default(''),
-  clientSideAvailability: z
-    .looseObject({
-      usingEnvironmentId: z.boolean().default(false),
-      usingMobileKey: z.boolean().default(false),
-    })
-    .optional(),
-  clientSide: z.boolean().optional(),
-  trackEvents: z.boolean().default(false),
-  deleted: z.boolean().default(false),
+  key: z.string().check(z.minLength(1)),
+  version: z._default(z.int().check(z.minimum(0)), 0),
+  on: z._default(z.boolean(), false),
+  variations: z._default(z.array(z.unknown()), []),
+  offVariation: z.optional(z.int()),
+  fallthrough: z._default(variationOrRolloutSchema, {}),
+  targets: z._default(z.array(targetSchema), []),
+  contextTargets: z._default(z.array(targetSchema), []),
+  rules: z._default(z.array(flagRuleSchema), []),
+  prerequisites: z._default(z.array(prerequisiteSchema), []),
+  salt: z._default(z.string(), ''),
+  clientSideAvailability: z.optional(
+    z.looseObject({
+      usingEnvironmentId: z._default(z.boolean(), false),
+      usingMobileKey: z._default(z.boolean(), false),
+    }),
+  ),
+  clientSide: z.optional(z.boolean()),
+  trackEvents: z._default(z.boolean(), false),
+  deleted: z._default(z.boolean(), false),
 })
 
 export type Target = z.infer<typeof targetSchema>

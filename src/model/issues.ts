@@ -1,4 +1,4 @@
-import type { z } from 'zod'
+import type { core } from './zod'
 
 /** One problem with an input, located by a JSON path such as `flags.my-flag.rules[0].clauses`. */
 export type ValidationIssue = { path: string; message: string }
@@ -14,5 +14,5 @@ export const formatPath = (path: readonly PropertyKey[]): string =>
     return `${out}[${JSON.stringify(name)}]`
   }, '')
 
-export const toIssues = (error: z.ZodError): ValidationIssue[] =>
+export const toIssues = (error: { issues: readonly core.$ZodIssue[] }): ValidationIssue[] =>
   error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }))

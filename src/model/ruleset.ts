@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from './zod'
 import { flagSchema, type Flag } from './flag'
 import { segmentSchema, type Segment } from './segment'
 import { formatPath, toIssues, type ValidationIssue } from './issues'
@@ -6,8 +6,8 @@ import { withoutNulls } from './nulls'
 import { isJsonObject } from './json'
 
 export const rulesetSchema = z.object({
-  flags: z.record(z.string(), flagSchema).default({}),
-  segments: z.record(z.string(), segmentSchema).default({}),
+  flags: z._default(z.record(z.string(), flagSchema), {}),
+  segments: z._default(z.record(z.string(), segmentSchema), {}),
 })
 
 export type Ruleset = { flags: Record<string, Flag>; segments: Record<string, Segment> }

@@ -1,32 +1,32 @@
-import { z } from 'zod'
+import * as z from './zod'
 import { clauseSchema } from './clause'
 import { weightSchema } from './rollout'
 import { targetSchema } from './flag'
 
-export const segmentTargetSchema = targetSchema.omit({ variation: true })
+export const segmentTargetSchema = z.omit(targetSchema, { variation: true })
 
 export const segmentRuleSchema = z.looseObject({
-  id: z.string().optional(),
-  clauses: z.array(clauseSchema).optional(),
-  weight: weightSchema.optional(),
-  bucketBy: z.string().optional(),
-  rolloutContextKind: z.string().optional(),
+  id: z.optional(z.string()),
+  clauses: z.optional(z.array(clauseSchema)),
+  weight: z.optional(weightSchema),
+  bucketBy: z.optional(z.string()),
+  rolloutContextKind: z.optional(z.string()),
 })
 
 /** A reusable audience: explicit members by key, exclusions, and rules. */
 export const segmentSchema = z.looseObject({
-  key: z.string().min(1),
-  version: z.number().int().min(0).default(0),
-  included: z.array(z.string()).default([]),
-  excluded: z.array(z.string()).default([]),
-  includedContexts: z.array(segmentTargetSchema).default([]),
-  excludedContexts: z.array(segmentTargetSchema).default([]),
-  rules: z.array(segmentRuleSchema).default([]),
-  salt: z.string().default(''),
-  unbounded: z.boolean().default(false),
-  unboundedContextKind: z.string().optional(),
-  generation: z.number().int().optional(),
-  deleted: z.boolean().default(false),
+  key: z.string().check(z.minLength(1)),
+  version: z._default(z.int().check(z.minimum(0)), 0),
+  included: z._default(z.array(z.string()), []),
+  excluded: z._default(z.array(z.string()), []),
+  includedContexts: z._default(z.array(segmentTargetSchema), []),
+  excludedContexts: z._default(z.array(segmentTargetSchema), []),
+  rules: z._default(z.array(segmentRuleSchema), []),
+  salt: z._default(z.string(), ''),
+  unbounded: z._default(z.boolean(), false),
+  unboundedContextKind: z.optional(z.string()),
+  generation: z.optional(z.int()),
+  deleted: z._default(z.boolean(), false),
 })
 
 export type SegmentTarget = z.infer<typeof segmentTargetSchema>

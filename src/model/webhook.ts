@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from './zod'
 import { flagSchema } from './flag'
 import { segmentSchema } from './segment'
 import { formatPath, toIssues, type ValidationIssue } from './issues'
@@ -10,7 +10,7 @@ export const ENVIRONMENT_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/
 
 const environmentSchema = z
   .string()
-  .regex(ENVIRONMENT_NAME, 'must be 1-64 lower-case letters, digits, "-" or "_", starting with a letter or digit')
+  .check(z.regex(ENVIRONMENT_NAME, 'must be 1-64 lower-case letters, digits, "-" or "_", starting with a letter or digit'))
 
 /** Per-environment settings a change may set; omitted settings are kept. */
 export const settingsSchema = z.strictObject({
@@ -18,18 +18,16 @@ export const settingsSchema = z.strictObject({
    * Also publish the ruleset under `LD-Env-{id}` in KV, where LaunchDarkly's Cloudflare SDK
    * looks for it; null stops publishing.
    */
-  launchDarklyClientSideId: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1-128 letters, digits, "-" or "_"')
-    .nullable()
-    .optional(),
+  launchDarklyClientSideId: z.optional(
+    z.nullable(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,128}$/, 'must be 1-128 letters, digits, "-" or "_"'))),
+  ),
 })
 
 const common = {
   environment: environmentSchema,
   /** The version this change creates; absent means current + 1. */
-  version: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).optional(),
-  settings: settingsSchema.optional(),
+  version: z.optional(z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER))),
+  settings: z.optional(settingsSchema),
 }
 
 /** The admin webhook body (DESIGN.md section 5): replace everything, or patch items (null deletes). */
@@ -37,14 +35,14 @@ export const webhookSchema = z.discriminatedUnion('op', [
   z.strictObject({
     ...common,
     op: z.literal('replace'),
-    flags: z.record(z.string(), flagSchema).default({}),
-    segments: z.record(z.string(), segmentSchema).default({}),
+    flags: z._default(z.record(z.string(), flagSchema), {}),
+    segments: z._default(z.record(z.string(), segmentSchema), {}),
   }),
   z.strictObject({
     ...common,
     op: z.literal('patch'),
-    flags: z.record(z.string(), flagSchema.nullable()).default({}),
-    segments: z.record(z.string(), segmentSchema.nullable()).default({}),
+    flags: z._default(z.record(z.string(), z.nullable(flagSchema)), {}),
+    segments: z._default(z.record(z.string(), z.nullable(segmentSchema)), {}),
   }),
 ])
 

@@ -1,8 +1,6 @@
-import { z } from 'zod'
 import { parseContext, type EvaluationContext } from '../evaluation'
 import { ApiError } from '../errors'
 import { canonicalJson } from '../model/canonical-json'
-import { formatPath } from '../model/issues'
 import { isJsonObject } from '../model/json'
 
 // DESIGN.md section 8: a context may carry at most 50 attributes, counted through nested
@@ -10,16 +8,20 @@ import { isJsonObject } from '../model/json'
 export const MAX_CONTEXT_ATTRIBUTES = 50
 export const MAX_CONTEXT_KINDS = 16
 
-/** An OFREP request body: `{ "context": { "targetingKey": "...", ... } }`, context optional. */
-const requestSchema = z.object({
-  context: z
-    .record(z.string(), z.unknown())
-    .refine((context) => !('targetingKey' in context) || typeof context.targetingKey === 'string', {
-      message: 'targetingKey must be a string',
-      path: ['targetingKey'],
-    })
-    .optional(),
-})
+/**
+ * The context of an OFREP request body, `{ "context": { "targetingKey": "...", ... } }`, where
+ * the context is optional. Checked by hand: this runs on every evaluation.
+ */
+const contextOf = (body: unknown): Record<string, unknown> => {
+  if (!isJsonObject(body)) throw invalid('The body must be a JSON object', 'body')
+  const { context } = body
+  if (context === undefined) return {}
+  if (!isJsonObject(context)) throw invalid('context must be a JSON object')
+  if ('targetingKey' in context && typeof context.targetingKey !== 'string') {
+    throw invalid('targetingKey must be a string', 'context.targetingKey')
+  }
+  return context
+}
 
 // Counts attributes through nested objects and arrays, giving up once past `limit`: a body
 // nested thousands deep (still under 64 KiB) is refused without walking, or overflowing, it.
@@ -60,12 +62,7 @@ const invalid = (message: string, path = 'context') =>
  * context without targetingKey is accepted: flags that need the key answer TARGETING_KEY_MISSING.
  */
 export const readOfrepContext = (body: unknown): { context: EvaluationContext; canonical: string } => {
-  const parsed = requestSchema.safeParse(body)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    throw invalid(issue.message, formatPath(issue.path) || 'body')
-  }
-  const raw = parsed.data.context ?? {}
+  const raw = contextOf(body)
   if (exceedsAttributes(raw, MAX_CONTEXT_ATTRIBUTES)) {
     throw invalid(`The context has more than ${MAX_CONTEXT_ATTRIBUTES} attributes`)
   }

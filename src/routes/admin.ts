@@ -1,11 +1,11 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
 import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
 import { adminToken } from '../middleware/admin-token'
 import { jsonBody } from '../middleware/json-body'
 import { KEY_KINDS } from '../model/api-key'
 import { toIssues } from '../model/issues'
+import * as z from '../model/zod'
 import { ENVIRONMENT_NAME } from '../model/webhook'
 import { shardCount } from '../hub/shards'
 
@@ -14,9 +14,9 @@ export const admin = new Hono<AppEnv>()
 
 const newKeySchema = z.strictObject({
   kind: z.enum(KEY_KINDS),
-  name: z.string().min(1).max(200),
+  name: z.string().check(z.minLength(1), z.maxLength(200)),
   /** Register this exact key instead of generating one (how `npm run dev` installs its dev keys). */
-  key: z.string().min(8).max(256).optional(),
+  key: z.optional(z.string().check(z.minLength(8), z.maxLength(256))),
 })
 
 const environmentOf = (name: string) => {

@@ -1,8 +1,6 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
-import { CLIENT_BUNDLE } from '../demo/client-bundle.generated'
-import { demoPage } from '../demo/page'
 
 /**
  * The live demo page and the client it loads, at /demo. On only where `DEMO=on` (in
@@ -18,6 +16,13 @@ demo.use('*', async (c, next) => {
   await next()
 })
 
-demo.get('/', (c) => c.html(demoPage(c.req.query('key') ?? DEV_CLIENT_KEY)))
+// Loaded on first use: a cold isolate answering OFREP never evaluates the page or the bundle
+demo.get('/', async (c) => {
+  const { demoPage } = await import('../demo/page')
+  return c.html(demoPage(c.req.query('key') ?? DEV_CLIENT_KEY))
+})
 
-demo.get('/client.js', (c) => c.body(CLIENT_BUNDLE, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }))
+demo.get('/client.js', async (c) => {
+  const { CLIENT_BUNDLE } = await import('../demo/client-bundle.generated')
+  return c.body(CLIENT_BUNDLE, 200, { 'Content-Type': 'text/javascript; charset=utf-8' })
+})

@@ -11,7 +11,10 @@ import { audienceOf, ofrepFailure, ofrepJson, toOfrep } from '../ofrep/response'
 import { visibleTo } from '../ofrep/visibility'
 import { storeSources } from '../store/from-context'
 import { fingerprint } from '../store/hash'
-import { readRuleset } from '../store/rulesets'
+import { lruStrings } from '../store/lru'
+import { readRuleset, type LoadedRuleset } from '../store/rulesets'
+import type { ApiKeyRecord } from '../model/api-key'
+import type { EvaluationContext } from '../evaluation'
 
 /** OFREP evaluation (https://openfeature.dev/specification/appendix-c), mounted at /ofrep/v1. */
 export const ofrep = new Hono<AppEnv>()
@@ -21,6 +24,24 @@ ofrep.use(
   apiKey({ kinds: ['client', 'mobile', 'server'] }),
   jsonBody({ maxBytes: 64 * 1024, emptyAs: {} }),
 )
+
+// Written as text from per-flag fragments: serialising 200 results afresh cost more than
+// evaluating them (bench/profile-http.ts)
+const renderFlags = (ruleset: LoadedRuleset, key: ApiKeyRecord, context: EvaluationContext) => {
+  const visible = visibleTo(key.kind)
+  const audience = audienceOf(key.kind)
+  const flags: string[] = []
+  for (const flag of ruleset.compiled.flags.values()) {
+    if (visible(flag)) flags.push(ofrepJson(flag, evaluateCompiledFlag(flag, context), audience))
+  }
+  return flags.join(',')
+}
+
+// Rendered flag lists of recent answers. Anonymous visitors with the same attributes, and reloads
+// without an ETag, send one context again and again; the answer is the same text as long as the
+// ruleset is. Keyed by everything the answer depends on (the ruleset as loaded, the key's kind,
+// the context), in full rather than by a hash, so no crafted context can take another's entry.
+export const renderedAnswers = lruStrings({ maxEntries: 5000, maxChars: 8 * 1024 * 1024 })
 
 ofrep.post('/evaluate/flags', async (c) => {
   const key = c.get('apiKey')
@@ -33,18 +54,16 @@ ofrep.post('/evaluate/flags', async (c) => {
   c.header('ETag', etag)
   c.header('Cache-Control', 'private, no-cache')
   if (matchesEtag(c.req.header('If-None-Match'), etag)) return c.body(null, 304)
-  // Written as text from per-flag fragments: serialising 200 results afresh cost more than
-  // evaluating them (bench/profile-http.ts)
-  const visible = visibleTo(key.kind)
-  const audience = audienceOf(key.kind)
-  const flags: string[] = []
-  for (const flag of ruleset.compiled.flags.values()) {
-    if (visible(flag)) flags.push(ofrepJson(flag, evaluateCompiledFlag(flag, context), audience))
+  const answerKey = `${ruleset.serial}\n${key.kind}\n${canonical}`
+  let flags = renderedAnswers.get(answerKey)
+  if (flags === undefined) {
+    flags = renderFlags(ruleset, key, context)
+    renderedAnswers.set(answerKey, flags)
   }
   // OFREP's change stream: the unmodified web provider connects and refetches on each event
   const events = new URL(`/v1/sse?key=${encodeURIComponent(c.get('apiKeyText'))}`, c.req.url).toString()
   const streams = JSON.stringify([{ type: 'sse', url: events }])
-  const body = `{"flags":[${flags.join(',')}],"eventStreams":${streams},"metadata":{"version":${ruleset.version}}}`
+  const body = `{"flags":[${flags}],"eventStreams":${streams},"metadata":{"version":${ruleset.version}}}`
   return c.body(body, 200, { 'Content-Type': 'application/json' })
 })
 

@@ -1,5 +1,5 @@
 import { ApiError } from '../errors'
-import { apiKeyRecordSchema, type ApiKeyRecord } from '../model/api-key'
+import { isApiKeyRecord, type ApiKeyRecord } from '../model/api-key'
 import { sha256Hex } from './hash'
 import { isolateCache } from './isolate-cache'
 import { apiKeyRecordKey } from './kv-keys'
@@ -12,12 +12,13 @@ const records = isolateCache<ApiKeyRecord | null>(10000)
 const readRecord = async (hash: string, sources: StoreSources): Promise<ApiKeyRecord | null> => {
   const json = await sources.kv.get(apiKeyRecordKey(hash), 'json')
   if (json === null) return null
-  const parsed = apiKeyRecordSchema.safeParse(json)
-  if (!parsed.success) {
+  if (!isApiKeyRecord(json)) {
     console.error(JSON.stringify({ event: 'invalid_key_record', hash }))
     return null
   }
-  return parsed.data
+  // only the record's own fields, whatever else the JSON holds
+  const { environment, kind, name, createdAt } = json
+  return { environment, kind, name, createdAt }
 }
 
 /**

@@ -1,13 +1,14 @@
 import { compileRuleset, type CompiledRuleset } from '../evaluation'
-import { parseRuleset } from '../model/ruleset'
 import { ApiError } from '../errors'
 import { isolateCache } from './isolate-cache'
 import { rulesetCacheTag, rulesetCacheUrl, rulesetKey } from './kv-keys'
 import type { StoreSources } from './sources'
-import { emptyRuleset, type StoredRuleset } from './stored-ruleset'
+import { emptyRuleset, RULESET_FORMAT, type StoredRuleset } from './stored-ruleset'
 
 /** An environment's ruleset as this isolate serves it: compiled once per version. */
 export type LoadedRuleset = {
+  /** Unique to this load in this isolate: what answers rendered from it may be cached under. */
+  readonly serial: number
   readonly environment: string
   readonly version: number
   readonly stored: StoredRuleset
@@ -19,13 +20,21 @@ const CACHE_TTL_SECONDS = 60
 const RETRY_AFTER_SECONDS = 5
 
 const rulesets = isolateCache<LoadedRuleset>(1000)
+let serial = 0
 
+/** A published ruleset in a format this Worker does not know (a newer Hub, or foreign data). */
+export class UnknownFormatError extends Error {}
+
+// The Hub validated what it published (DESIGN.md section 11): no schema runs here, and flags
+// compile when first evaluated, so a cold isolate answers without preparing every flag.
 const load = (environment: string, stored: StoredRuleset): LoadedRuleset => {
-  const parsed = parseRuleset(stored)
-  if (!parsed.ok) {
-    throw new Error(`stored ruleset for ${environment} is invalid: ${JSON.stringify(parsed.errors.slice(0, 3))}`)
+  if (stored?.format !== RULESET_FORMAT) {
+    const format = JSON.stringify((stored as { format?: unknown } | null)?.format ?? null)
+    console.error(JSON.stringify({ event: 'unknown_ruleset_format', environment, format, known: RULESET_FORMAT }))
+    throw new UnknownFormatError(`The stored ruleset has format ${format}; this Worker reads format ${RULESET_FORMAT}`)
   }
-  return { environment, version: stored.version, stored, compiled: compileRuleset(parsed.ruleset) }
+  serial += 1
+  return { serial, environment, version: stored.version, stored, compiled: compileRuleset(stored) }
 }
 
 // A source older than what we serve (KV not yet propagated here) never moves us backwards
@@ -74,6 +83,9 @@ const loadCold = async (environment: string, sources: StoreSources): Promise<Loa
     sources.waitUntil(cacheRuleset(sources.cache, environment, stored).catch(() => undefined))
     return loaded
   } catch (error) {
+    if (error instanceof UnknownFormatError) {
+      throw new ApiError(503, 'unknown_ruleset_format', error.message, [], RETRY_AFTER_SECONDS)
+    }
     console.error(JSON.stringify({ event: 'kv_read_failed', environment, error: String(error) }))
     throw new ApiError(503, 'unavailable', 'No ruleset is reachable right now', [], RETRY_AFTER_SECONDS)
   }

@@ -1,12 +1,21 @@
-import type { JsonValue } from '../model/json'
+import type { Flag } from '../model/flag'
+import type { Segment } from '../model/segment'
 
 /**
- * An environment's ruleset as stored in KV at `env/{environment}/ruleset`: flags and segments in
- * LaunchDarkly's JSON exactly as they were pushed (parsed and compiled only when loaded).
+ * The layout of what the Hub publishes. Readers trust a ruleset of a format they know (the Hub
+ * validated it) and refuse any other: a Worker older than its Hub must not guess at new data.
+ */
+export const RULESET_FORMAT = 1
+
+/**
+ * An environment's ruleset as the Hub publishes it to KV (`env/{environment}/ruleset`), the Cache
+ * API and isolates: flags and segments in LaunchDarkly's JSON, already validated, with nulls read
+ * as absent and every default filled. The read path compiles it without checking it again.
  */
 export type StoredRuleset = {
-  flags: Record<string, JsonValue>
-  segments: Record<string, JsonValue>
+  format: typeof RULESET_FORMAT
+  flags: Record<string, Flag>
+  segments: Record<string, Segment>
   version: number
   /** ISO 8601 time of the change that produced this version. */
   updatedAt: string
@@ -14,6 +23,7 @@ export type StoredRuleset = {
 
 /** What an environment serves before its first push: no flags, version 0. */
 export const emptyRuleset = (): StoredRuleset => ({
+  format: RULESET_FORMAT,
   version: 0,
   flags: {},
   segments: {},

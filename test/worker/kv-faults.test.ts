@@ -7,6 +7,7 @@ import { newEnvironment, putRuleset } from './support/environments'
 import { apiKeyRecordKey } from '../../src/store/kv-keys'
 import { sha256Hex } from '../../src/store/hash'
 import examples from '../../examples/flags.json'
+import { publishRuleset } from '../../src/hub/published'
 import { cacheRuleset } from '../../src/store/rulesets'
 
 // KV failures are injected by wrapping the real binding: ruleset reads fail once `failing` is
@@ -81,7 +82,7 @@ describe('when KV fails', () => {
 
   it('a cold isolate serves the colo cache entry without KV', async () => {
     const { keys, environment } = await newEnvironment()
-    await cacheRuleset(caches.default, environment, { ...examples, version: 3, updatedAt: '' })
+    await cacheRuleset(caches.default, environment, publishRuleset(examples, 3, ''))
     const { state, env: bindings } = wrappedEnv('5000')
     state.failing = true
     const res = await evaluate(bindings, keys.client)

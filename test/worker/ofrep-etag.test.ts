@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { newEnvironment, putRuleset } from './support/environments'
 import { ofrepPost } from './support/requests'
 import examples from '../../examples/flags.json'
+import { publishRuleset } from '../../src/hub/published'
 import { cacheRuleset, forgetRulesets } from '../../src/store/rulesets'
 
 const context = { targetingKey: 'u1', plan: 'free' }
@@ -31,7 +32,7 @@ describe('bulk ETag', () => {
     const etag = (await ofrepPost('', keys.client, { context })).headers.get('ETag')!
     // as the Hub does on a change: KV and the colo's cache entry get the new version
     await putRuleset(environment, examples, 2)
-    await cacheRuleset(caches.default, environment, { ...examples, version: 2, updatedAt: '' })
+    await cacheRuleset(caches.default, environment, publishRuleset(examples, 2, ''))
     forgetRulesets()
     const res = await ofrepPost('', keys.client, { context }, { 'If-None-Match': etag })
     expect(res.status).toBe(200)

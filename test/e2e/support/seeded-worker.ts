@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import examples from '../../../examples/flags.json'
 import { apiKeyRecordKey, rulesetKey } from '../../../src/store/kv-keys'
+import { publishRuleset } from '../../../src/hub/published'
 import { startLocalWorker, type LocalWorker } from '../../../scripts/local-worker'
 import type { KeyKind } from '../../../src/model/api-key'
 
@@ -17,7 +18,7 @@ export type SeededWorker = LocalWorker & {
 export const startSeededWorker = async (vars: Record<string, string> = {}): Promise<SeededWorker> => {
   const worker = await startLocalWorker({ vars })
   const putRuleset = async (ruleset: { flags: object; segments: object }, version: number) => {
-    const stored = { ...ruleset, version, updatedAt: new Date().toISOString() }
+    const stored = publishRuleset(ruleset, version, new Date().toISOString())
     await worker.kv.put(rulesetKey(ENVIRONMENT), JSON.stringify(stored))
   }
   await putRuleset(examples, 1)

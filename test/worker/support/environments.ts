@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers'
 import examples from '../../../examples/flags.json'
 import { apiKeyRecordKey, rulesetKey } from '../../../src/store/kv-keys'
+import { publishRuleset } from '../../../src/hub/published'
 import { sha256Hex } from '../../../src/store/hash'
 import type { KeyKind } from '../../../src/model/api-key'
 
@@ -11,7 +12,7 @@ export type TestEnvironment = {
 
 /** Writes a ruleset into KV as the Hub would, at `version`. */
 export const putRuleset = async (environment: string, ruleset: object, version: number) => {
-  await env.FLAGS.put(rulesetKey(environment), JSON.stringify({ ...ruleset, version, updatedAt: new Date().toISOString() }))
+  await env.FLAGS.put(rulesetKey(environment), JSON.stringify(publishRuleset(ruleset, version, new Date().toISOString())))
 }
 
 export const putKey = async (key: string, environment: string, kind: KeyKind) => {
