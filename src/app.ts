@@ -1,7 +1,7 @@
 import { Hono, type Context } from 'hono'
-import { cors } from 'hono/cors'
 import type { AppEnv } from './app-env'
 import { ApiError, toApiError } from './errors'
+import { browserCors } from './middleware/cors'
 import { health } from './routes/health'
 import { ofrep } from './routes/ofrep'
 import { ruleset } from './routes/ruleset'
@@ -14,20 +14,7 @@ import { demo } from './routes/demo'
 export const app = new Hono<AppEnv>()
 
 // Browsers call OFREP and the streams from any page by default (client keys are public);
-// CORS_ORIGINS narrows that to a comma-separated list. Headers land on every response, errors
-// and 304s included, so a browser can read ETag and Retry-After.
-const browserCors = cors({
-  origin: (origin, c) => {
-    const allowed: string | undefined = c.env.CORS_ORIGINS
-    if (!allowed || allowed.trim() === '*') return '*'
-    return allowed.split(',').map((entry) => entry.trim()).includes(origin) ? origin : null
-  },
-  allowMethods: ['POST', 'GET', 'OPTIONS'],
-  allowHeaders: ['Content-Type', 'If-None-Match', 'Authorization', 'X-API-Key'],
-  exposeHeaders: ['ETag', 'Retry-After'],
-  maxAge: 600,
-})
-
+// CORS_ORIGINS narrows that to a comma-separated list.
 app.use('/ofrep/*', browserCors)
 app.use('/v1/*', browserCors)
 

@@ -74,19 +74,22 @@ const flagBucketSpec = (flag: Flag, rollout: Rollout): BucketSpec | undefined =>
 const compileRollout = (flag: Flag, rollout: Rollout, reason: Reason): Serve => {
   const spec = flagBucketSpec(flag, rollout)
   if (rollout.variations.length === 0 || spec === undefined) return { decision: MALFORMED }
-  const experimentReason = inExperiment(reason)
+  const isExperiment = rollout.kind === 'experiment'
   let sum = 0
   const thresholds = rollout.variations.map(({ weight }) => (sum += weight / WEIGHT_SCALE))
+  const decisions = rollout.variations.map(({ variation }) => variationDecision(flag, variation, reason))
+  const experimentReason = isExperiment ? inExperiment(reason) : reason
   return {
     rollout: {
       spec,
-      isExperiment: rollout.kind === 'experiment',
+      isExperiment,
       thresholds,
       untracked: rollout.variations.map(({ untracked }) => untracked === true),
-      decisions: rollout.variations.map(({ variation }) => variationDecision(flag, variation, reason)),
-      experimentDecisions: rollout.variations.map(({ variation }) =>
-        variationDecision(flag, variation, experimentReason),
-      ),
+      decisions,
+      // only an experiment counts contexts in it; a plain rollout never reads these
+      experimentDecisions: isExperiment
+        ? rollout.variations.map(({ variation }) => variationDecision(flag, variation, experimentReason))
+        : decisions,
     },
   }
 }

@@ -41,26 +41,43 @@ const load = (environment: string, stored: StoredRuleset): LoadedRuleset => {
 const newest = (current: LoadedRuleset | undefined, environment: string, stored: StoredRuleset) =>
   current !== undefined && current.version >= stored.version ? current : load(environment, stored)
 
-const readKv = async (environment: string, sources: StoreSources): Promise<StoredRuleset> => {
-  const text = await sources.kv.get(rulesetKey(environment), 'text')
-  return text === null ? emptyRuleset() : (JSON.parse(text) as StoredRuleset)
+/** A ruleset as read: its text (cached as it came) and, once needed, its parsed form. */
+type Read = { text: string; stored: () => StoredRuleset }
+
+const parsed = (text: string): Read => {
+  let stored: StoredRuleset | undefined
+  return { text, stored: () => (stored ??= JSON.parse(text) as StoredRuleset) }
 }
 
-const readCache = async (environment: string, sources: StoreSources) => {
+// The Hub writes `{"format":…,"version":…` first, so a refresh that finds the version it already
+// serves can stop before parsing (a thousand flags are over a megabyte of JSON).
+const HEAD = /^\{"format":\d+,"version":(\d+),/
+
+const versionOf = (read: Read) => {
+  const head = HEAD.exec(read.text.slice(0, 64))
+  return head === null ? read.stored().version : Number(head[1])
+}
+
+const readKv = async (environment: string, sources: StoreSources): Promise<Read> => {
+  const text = await sources.kv.get(rulesetKey(environment), 'text')
+  return text === null ? { text: JSON.stringify(emptyRuleset()), stored: emptyRuleset } : parsed(text)
+}
+
+const readCache = async (environment: string, sources: StoreSources): Promise<Read | undefined> => {
   try {
     const response = await sources.cache?.match(rulesetCacheUrl(environment))
-    return response ? ((await response.json()) as StoredRuleset) : undefined
+    return response ? parsed(await response.text()) : undefined
   } catch (error) {
     console.warn(JSON.stringify({ event: 'cache_read_failed', environment, error: String(error) }))
     return undefined
   }
 }
 
-/** Puts a ruleset into the colo's cache, tagged so a purge by tag reaches it. */
-export const cacheRuleset = async (cache: Cache | undefined, environment: string, stored: StoredRuleset) => {
+/** Puts a ruleset (or its JSON text, as read) into the colo's cache, tagged for purges by tag. */
+export const cacheRuleset = async (cache: Cache | undefined, environment: string, stored: StoredRuleset | string) => {
   await cache?.put(
     rulesetCacheUrl(environment),
-    new Response(JSON.stringify(stored), {
+    new Response(typeof stored === 'string' ? stored : JSON.stringify(stored), {
       headers: {
         'Content-Type': 'application/json',
         'Cache-Control': `max-age=${CACHE_TTL_SECONDS}`,
@@ -73,14 +90,14 @@ export const cacheRuleset = async (cache: Cache | undefined, environment: string
 const loadCold = async (environment: string, sources: StoreSources): Promise<LoadedRuleset> => {
   const cached = await readCache(environment, sources)
   try {
-    if (cached !== undefined) return load(environment, cached)
+    if (cached !== undefined) return load(environment, cached.stored())
   } catch (error) {
     console.warn(JSON.stringify({ event: 'cache_entry_invalid', environment, error: String(error) }))
   }
   try {
-    const stored = await readKv(environment, sources)
-    const loaded = load(environment, stored)
-    sources.waitUntil(cacheRuleset(sources.cache, environment, stored).catch(() => undefined))
+    const read = await readKv(environment, sources)
+    const loaded = load(environment, read.stored())
+    sources.waitUntil(cacheRuleset(sources.cache, environment, read.text).catch(() => undefined))
     return loaded
   } catch (error) {
     if (error instanceof UnknownFormatError) {
@@ -92,8 +109,10 @@ const loadCold = async (environment: string, sources: StoreSources): Promise<Loa
 }
 
 const loadFresh = async (environment: string, sources: StoreSources, current: LoadedRuleset) => {
-  const next = newest(current, environment, await readKv(environment, sources))
-  if (next !== current) sources.waitUntil(cacheRuleset(sources.cache, environment, next.stored).catch(() => undefined))
+  const read = await readKv(environment, sources)
+  if (versionOf(read) <= current.version) return current
+  const next = newest(current, environment, read.stored())
+  if (next !== current) sources.waitUntil(cacheRuleset(sources.cache, environment, read.text).catch(() => undefined))
   return next
 }
 

@@ -1,5 +1,7 @@
-import { exports } from 'cloudflare:workers'
+import { env, exports } from 'cloudflare:workers'
+import { createExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { app } from '../../src/app'
 import { newEnvironment } from './support/environments'
 import { ofrepPost } from './support/requests'
 
@@ -44,5 +46,33 @@ describe('CORS', () => {
     })
     expect(res.status).toBe(403)
     expectCors(res)
+  })
+
+  it('decorates the OFREP change stream, a response the Hub makes', async () => {
+    const { keys } = await newEnvironment()
+    const res = await exports.default.fetch(`http://edgeflags.test/v1/sse?key=${keys.client}`, { headers: ORIGIN })
+    expect(res.status).toBe(200)
+    expectCors(res)
+    await res.body?.cancel()
+  })
+
+  it('echoes only a listed origin when CORS_ORIGINS is set, and varies by origin', async () => {
+    const { keys } = await newEnvironment()
+    const send = (origin: string) =>
+      app.fetch(
+        new Request('http://edgeflags.test/ofrep/v1/evaluate/flags', {
+          method: 'POST',
+          headers: { Origin: origin, 'Content-Type': 'application/json', Authorization: `Bearer ${keys.client}` },
+          body: '{}',
+        }),
+        { ...env, CORS_ORIGINS: 'https://shop.example, https://admin.example' },
+        createExecutionContext(),
+      )
+    const listed = await send('https://admin.example')
+    expect(listed.headers.get('Access-Control-Allow-Origin')).toBe('https://admin.example')
+    expect(listed.headers.get('Vary')).toBe('Origin')
+    const other = await send('https://evil.example')
+    expect(other.status).toBe(200)
+    expect(other.headers.get('Access-Control-Allow-Origin')).toBeNull()
   })
 })
