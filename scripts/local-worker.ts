@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build, type BuildOptions } from 'esbuild'
 import { Miniflare } from 'miniflare'
@@ -20,6 +21,12 @@ export type LocalWorkerOptions = {
   vars?: Record<string, string>
   /** Port to listen on; 0 (the default) picks a free one. */
   port?: number
+  /**
+   * A folder to keep KV, the Hub's storage and the Cache API in (`kv/`, `do/`, `cache/`), so a
+   * later Miniflare on the same folder starts where this one stopped. Default: in memory, gone
+   * on dispose.
+   */
+  persist?: string
 }
 
 const ENTRY = fileURLToPath(new URL('../src/index.ts', import.meta.url))
@@ -43,7 +50,12 @@ export const WORKER_BUILD = {
 export const bundleWorker = () =>
   (bundled ??= build({ entryPoints: [ENTRY], ...WORKER_BUILD }).then((result) => result.outputFiles[0].text))
 
-export const startLocalWorker = async ({ vars = {}, port = 0 }: LocalWorkerOptions = {}): Promise<LocalWorker> => {
+const persistOptions = (folder: string | undefined) =>
+  folder === undefined
+    ? {}
+    : { kvPersist: join(folder, 'kv'), durableObjectsPersist: join(folder, 'do'), cachePersist: join(folder, 'cache') }
+
+export const startLocalWorker = async ({ vars = {}, port = 0, persist }: LocalWorkerOptions = {}): Promise<LocalWorker> => {
   const miniflare = new Miniflare({
     modules: [{ type: 'ESModule', path: 'worker.js', contents: await bundleWorker() }],
     compatibilityDate: JSON.parse(setting('compatibility_date') ?? '"2026-04-26"'),
@@ -51,6 +63,7 @@ export const startLocalWorker = async ({ vars = {}, port = 0 }: LocalWorkerOptio
     kvNamespaces: ['FLAGS'],
     durableObjects: { HUB: { className: 'Hub', useSQLite: true } },
     bindings: { REFRESH_MS: '5000', ...vars },
+    ...persistOptions(persist),
     host: '127.0.0.1',
     port,
   })
