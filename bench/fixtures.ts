@@ -95,9 +95,9 @@ function ageClause(rng: Rng): LdClause {
   return { contextKind: 'user', attribute: 'age', op: 'greaterThan', values, negate: false }
 }
 
-function targets(rng: Rng, variationCount: number): LdFlag['targets'] {
+function targets(rng: Rng, variationCount: number, count = 5): LdFlag['targets'] {
   const keys = new Set<number>()
-  while (keys.size < 5) keys.add(intBetween(rng, 0, CONTEXT_COUNT - 1))
+  while (keys.size < count) keys.add(intBetween(rng, 0, CONTEXT_COUNT - 1))
   const byVariation: string[][] = Array.from({ length: variationCount }, () => [])
   for (const k of keys) byVariation[intBetween(rng, 0, variationCount - 1)].push(contextKey(k))
   return byVariation
@@ -117,19 +117,27 @@ export function makeFlag(i: number): LdFlag {
     const variation = intBetween(rng, 0, variations.length - 1)
     return { id: `${key}-rule-${r}`, clauses, variation, trackEvents: false }
   })
+  const fallthrough: LdFlag['fallthrough'] = {
+    rollout: {
+      kind: 'rollout',
+      variations: [{ variation: 0, weight: 50000 }, { variation: 1, weight: 50000 }],
+    },
+  }
+  return ldFlag(rng, { key, variations, fallthrough, targets: targets(rng, variations.length), rules })
+}
+
+type FlagParts<Rule> = Pick<LdFlag, 'key' | 'variations' | 'fallthrough' | 'targets'> & { rules: Rule[] }
+
+/** A whole flag from its parts; the salt is drawn last, after everything the caller drew. */
+function ldFlag<Rule>(rng: Rng, { key, variations, fallthrough, targets, rules }: FlagParts<Rule>): Omit<LdFlag, 'rules'> & { rules: Rule[] } {
   return {
     key,
     version: 1,
     on: true,
     variations,
     offVariation: 0,
-    fallthrough: {
-      rollout: {
-        kind: 'rollout',
-        variations: [{ variation: 0, weight: 50000 }, { variation: 1, weight: 50000 }],
-      },
-    },
-    targets: targets(rng, variations.length),
+    fallthrough,
+    targets,
     contextTargets: [],
     rules,
     prerequisites: [],
@@ -187,12 +195,61 @@ export function targetedCases(flags: LdFlag[]): Case[] {
 }
 
 /** The amount of targeting work in a flag set, printed so the peers' shares can be compared. */
-export function workload(flags: LdFlag[]) {
-  const rules = flags.flatMap((f) => f.rules)
+export function workload(flags: (LdFlag | LdHeavyFlag)[]) {
+  const rules = flags.flatMap((f): { clauses: LdClause[] }[] => f.rules)
   return {
     flags: flags.length,
     rules: rules.length,
     clauses: rules.reduce((n, r) => n + r.clauses.length, 0),
     targets: flags.reduce((n, f) => n + f.targets.reduce((m, t) => m + t.values.length, 0), 0),
   }
+}
+
+/** A rule of the heavy set: it serves a rollout rather than one variation. */
+export type LdHeavyRule = Omit<LdRule, 'variation'> & { rollout: LdRollout }
+
+export type LdHeavyFlag = Omit<LdFlag, 'rules'> & { rules: LdHeavyRule[] }
+
+const HEAVY_FLAG_SEED = 0x4ea_f1a6
+const HEAVY_TARGETS = 20
+
+// One maker per operator the bench uses; a heavy rule draws two of them.
+const CLAUSE_MAKERS: ((rng: Rng) => LdClause)[] = [
+  (rng) => firstClause(rng, 0),
+  (rng) => firstClause(rng, 1),
+  (rng) => firstClause(rng, 2),
+  ageClause,
+]
+
+/** Weights over `count` variations that add up to 100,000, cut at random points. */
+function randomRollout(rng: Rng, count: number): LdRollout {
+  const cuts = Array.from({ length: count - 1 }, () => intBetween(rng, 1, 99_999)).sort((a, b) => a - b)
+  const bounds = [0, ...cuts, 100_000]
+  return {
+    kind: 'rollout',
+    variations: bounds.slice(1).map((bound, variation) => ({ variation, weight: bound - bounds[variation] })),
+  }
+}
+
+/**
+ * Flag i of the heavy set (bench:http): three rules of two clauses each, drawn from `in`,
+ * `endsWith`, `semVerGreaterThan` and `greaterThan`, every rule and the fallthrough a rollout over
+ * three variations, and 20 individually targeted contexts. Depends only on i, like `makeFlag`.
+ */
+export function makeHeavyFlag(i: number): LdHeavyFlag {
+  const rng = mulberry32(HEAVY_FLAG_SEED + i * 7919)
+  const key = `heavy-${i}`
+  const variations = sample(rng, WORDS, 3).map((w) => `${w}-${i}`)
+  const rules = [0, 1, 2].map((r): LdHeavyRule => ({
+    id: `${key}-rule-${r}`,
+    clauses: sample(rng, CLAUSE_MAKERS, 2).map((make) => make(rng)),
+    rollout: randomRollout(rng, variations.length),
+    trackEvents: false,
+  }))
+  const fallthrough = { rollout: randomRollout(rng, variations.length) }
+  return ldFlag(rng, { key, variations, fallthrough, targets: targets(rng, variations.length, HEAVY_TARGETS), rules })
+}
+
+export function makeHeavyFlags(count: number): LdHeavyFlag[] {
+  return Array.from({ length: count }, (_, i) => makeHeavyFlag(i))
 }

@@ -1,19 +1,29 @@
-import { FLAG_COUNT, SERVER_KEY, startEdgeflags, type Target } from './http/edgeflags'
+import { loadavg } from 'node:os'
+import { makeFlags, makeHeavyFlags, workload, type LdFlag, type LdHeavyFlag } from './fixtures'
+import { checkAgreement } from './http/agreement'
+import { FLAG_COUNT, startEdgeflags, type Edgeflags } from './http/edgeflags'
 import { startHello } from './http/hello'
-import { loadOnce, type Load, type Sample } from './http/load'
-import { probe } from './http/probe'
-import { markdown, medianSample, settings } from './http/report'
-import { PATH, requestBodies } from './http/requests'
+import { launchDarklyKvKey, startLaunchDarkly } from './http/launchdarkly'
+import { clientCost, loadOnce, type Bodies, type Sample } from './http/load'
+import type { Target } from './http/miniflare'
+import { probe, type Probe } from './http/probe'
+import { failures, markdown, medianSample, settings, type Mode, type Row, type Settings } from './http/report'
+import { freshBodies, PATH, requestBodies, targetedBodies } from './http/requests'
 
 /**
  * `npm run bench:http`: the Worker served by Miniflare (wrangler dev's proxy caps at ~2,000 req/s
- * here) and loaded with autocannon on 127.0.0.1, OFREP bulk for 200 flags with varying contexts,
- * against a hello-world Worker sending a body of the same bytes, in the same run. Client and
- * servers share the machine, so the targets take turns and each figure is a median over rounds.
- * Progress goes to stderr, the report (Markdown) to stdout. Exits 1 only if a request failed.
+ * here) and loaded with autocannon on 127.0.0.1, OFREP bulk for 200 flags in three modes (fresh
+ * contexts, a heavy flag set, a small pool of repeated contexts), each against a hello-world
+ * Worker sending a body of the same bytes, plus LaunchDarkly's Cloudflare SDK in a Worker of its
+ * own with the same flags and fresh contexts. Client and servers share the machine, so the runs
+ * take turns and each figure is a median over rounds. Progress goes to stderr, the report
+ * (Markdown) to stdout. Exits 1 only if a request failed or LaunchDarkly and edgeflags disagreed.
  */
 
-const PROBES = 25
+const ENVIRONMENTS = { standard: 'bench', heavy: 'bench-heavy' }
+const LD_CLIENT_SIDE_ID = 'bench-client-side-id'
+// Fresh contexts probed and compared with LaunchDarkly, plus contexts that flags target by key
+const PROBES = { fresh: 20, targeted: 5 }
 const DISPOSE_MS = 10_000
 
 const log = (line: string) => void process.stderr.write(`${line}\n`)
@@ -27,48 +37,114 @@ async function withDeadline(work: Promise<unknown>, ms: number, what: string) {
   clearTimeout(timer)
 }
 
-async function checkBaseline(hello: Target, body: string, expected: string) {
+async function startBaseline(probed: Probe, body: string): Promise<Target> {
+  const hello = await startHello(probed)
   const response = await fetch(new URL(PATH, hello.url), { method: 'POST', body })
-  if (response.status !== 200 || (await response.text()) !== expected) {
+  if (response.status !== 200 || (await response.text()) !== probed.body) {
+    await hello.dispose()
     throw new Error('the hello-world Worker does not send the probed body')
   }
+  return hello
 }
 
-async function timed(target: Target, load: Load): Promise<Sample> {
-  const sample = await loadOnce(target, load)
-  log(`  ${target.name}: ${Math.round(sample.reqPerSec)} req/s, p99 ${sample.p99Ms.toFixed(2)} ms`)
+const describeProbe = (name: string, { texts, distinct, bytes }: Probe) =>
+  `probe ${name}: ${texts.length} contexts answered 200 with ${FLAG_COUNT} flags, ` +
+  `${distinct} distinct bodies, median ${bytes} bytes`
+
+type Run = { mode: Mode; target: Target; bodies: Bodies; key: string }
+
+/** Every Worker this run started, to dispose of at the end whatever happens. */
+type Started = <T extends Target>(target: T) => T
+
+type FlagSets = { standard: LdFlag[]; heavy: LdHeavyFlag[] }
+
+/** edgeflags with both flag sets loaded the admin's way, probed with `checked` and as many fresh bodies. */
+async function startOurs(started: Started, flags: FlagSets, checked: string[], fresh: () => string) {
+  log('starting edgeflags; seeding through the signed webhook and the admin API')
+  const edgeflags = started(await startEdgeflags())
+  const settings = { launchDarklyClientSideId: LD_CLIENT_SIDE_ID }
+  const keys = {
+    standard: (await edgeflags.seed(ENVIRONMENTS.standard, flags.standard, settings)).serverKey,
+    heavy: (await edgeflags.seed(ENVIRONMENTS.heavy, flags.heavy)).serverKey,
+  }
+  const probed = {
+    standard: await probe(edgeflags.url, keys.standard, checked, FLAG_COUNT),
+    heavy: await probe(edgeflags.url, keys.heavy, Array.from({ length: checked.length }, fresh), FLAG_COUNT),
+  }
+  log(describeProbe('standard', probed.standard))
+  log(describeProbe('heavy', probed.heavy))
+  return { edgeflags, keys, probed }
+}
+
+/** LaunchDarkly's SDK Worker with the record edgeflags' Hub wrote, checked against `ours`. */
+async function startTheirs(started: Started, edgeflags: Edgeflags, checked: string[], ours: Probe) {
+  log("starting LaunchDarkly's SDK Worker with the LD-Env record edgeflags' Hub wrote")
+  const record = await edgeflags.readKv(launchDarklyKvKey(LD_CLIENT_SIDE_ID))
+  if (record === null) throw new Error(`edgeflags' KV has no ${launchDarklyKvKey(LD_CLIENT_SIDE_ID)}`)
+  const launchDarkly = started(await startLaunchDarkly(LD_CLIENT_SIDE_ID, record))
+  const agreement = await checkAgreement(launchDarkly.url, checked, ours.texts)
+  log(`agreement: ${agreement.values} values over ${agreement.contexts} contexts are equal`)
+  return { launchDarkly, agreement }
+}
+
+/** Starts the Workers, seeds and checks them; the runs to time and what the report needs. */
+async function setUp(started: Started, s: Settings) {
+  const fresh = freshBodies()
+  const flags = { standard: makeFlags(FLAG_COUNT), heavy: makeHeavyFlags(FLAG_COUNT) }
+  const checked = [...Array.from({ length: PROBES.fresh }, fresh), ...targetedBodies(flags.standard, PROBES.targeted)]
+  const { edgeflags, keys, probed } = await startOurs(started, flags, checked, fresh)
+  const { launchDarkly, agreement } = await startTheirs(started, edgeflags, checked, probed.standard)
+  const hello = started(await startBaseline(probed.standard, fresh()))
+  const helloHeavy = started(await startBaseline(probed.heavy, fresh()))
+  const pool = requestBodies(s.pool)
+  const runs: Run[] = [
+    { mode: 'fresh', target: hello, bodies: fresh, key: keys.standard },
+    { mode: 'fresh', target: edgeflags, bodies: fresh, key: keys.standard },
+    { mode: 'fresh', target: launchDarkly, bodies: fresh, key: keys.standard },
+    { mode: 'heavy', target: helloHeavy, bodies: fresh, key: keys.heavy },
+    { mode: 'heavy', target: edgeflags, bodies: fresh, key: keys.heavy },
+    { mode: 'repeated', target: hello, bodies: pool, key: keys.standard },
+    { mode: 'repeated', target: edgeflags, bodies: pool, key: keys.standard },
+  ]
+  const report = {
+    bytes: { standard: probed.standard.bytes, heavy: probed.heavy.bytes, launchDarkly: agreement.medianBytes },
+    workloads: { standard: workload(flags.standard), heavy: workload(flags.heavy) },
+    client: clientCost(freshBodies(), keys.standard),
+    agreement,
+    launchDarklyVersion: launchDarkly.version,
+  }
+  return { runs, report }
+}
+
+async function timed(run: Run, s: Settings, seconds: number): Promise<Sample> {
+  const sample = await loadOnce(run.target, { bodies: run.bodies, key: run.key, connections: s.connections, seconds })
+  const figures = `${Math.round(sample.reqPerSec)} req/s, p99 ${sample.p99Ms.toFixed(2)} ms`
+  log(`  ${run.mode}, ${run.target.name}: ${figures}`)
   return sample
 }
 
-async function bench(started: Target[]): Promise<number> {
+async function bench(started: Started): Promise<number> {
   const s = settings()
-  const bodies = requestBodies(s.contexts)
-  log('starting edgeflags and seeding 200 flags')
-  const edgeflags = await startEdgeflags()
-  started.push(edgeflags)
-  const probed = await probe(edgeflags.url, SERVER_KEY, bodies.slice(0, PROBES), FLAG_COUNT)
-  log(`probe: ${PROBES} contexts answered 200 with ${FLAG_COUNT} flags, ${probed.distinct} distinct bodies, ` +
-    `median ${probed.bytes} bytes`)
-  const hello = await startHello(probed)
-  started.push(hello)
-  await checkBaseline(hello, bodies[0], probed.body)
-
-  const load = { bodies, key: SERVER_KEY, connections: s.connections, seconds: s.seconds }
-  const runs = new Map<Target, Sample[]>([[hello, []], [edgeflags, []]])
-  const warm = new Map<Target, Sample[]>()
+  const { runs, report } = await setUp(started, s)
+  log(`client: a fresh request costs ${report.client.requestUs.toFixed(2)} µs to build`)
+  const samples = new Map<Run, Sample[]>(runs.map((run) => [run, []]))
+  const warm = new Map<Run, Sample[]>()
+  const before = loadavg()[0]
   log(`warm-up, ${s.warmup} s each`)
-  for (const target of [hello, edgeflags]) warm.set(target, [await timed(target, { ...load, seconds: s.warmup })])
+  for (const run of runs) warm.set(run, [await timed(run, s, s.warmup)])
   for (let round = 1; round <= s.rounds; round++) {
     log(`round ${round} of ${s.rounds}, ${s.seconds} s each`)
-    // Who goes first alternates (ABBA), so a drift in the machine's speed hits both alike.
-    const order = round % 2 === 1 ? [hello, edgeflags] : [edgeflags, hello]
-    for (const target of order) runs.get(target)!.push(await timed(target, load))
+    // The order reverses every round (ABBA), so a drift in the machine's speed hits all alike.
+    for (const run of round % 2 === 1 ? runs : [...runs].reverse()) samples.get(run)!.push(await timed(run, s, s.seconds))
   }
 
-  const summary = (target: Target) => medianSample(runs.get(target)!, warm.get(target))
-  const [helloSummary, ourSummary] = [summary(hello), summary(edgeflags)]
-  console.log(markdown({ hello: helloSummary, edgeflags: ourSummary, bodyBytes: probed.bytes, settings: s }))
-  const failed = [helloSummary, ourSummary].reduce((n, x) => n + x.non2xx + x.errors, 0)
+  const rows: Row[] = runs.map((run) => ({
+    mode: run.mode,
+    target: run.target.name,
+    sample: medianSample(samples.get(run)!, warm.get(run)),
+  }))
+  console.log(markdown({ rows, ...report, loadAverage: { before, after: loadavg()[0] }, settings: s }))
+  const failed = failures(rows)
   if (failed > 0) log(`FAILED: ${failed} responses were not 2xx or did not arrive`)
   return failed > 0 ? 1 : 0
 }
@@ -76,7 +152,7 @@ async function bench(started: Target[]): Promise<number> {
 async function main(): Promise<number> {
   const started: Target[] = []
   try {
-    return await bench(started)
+    return await bench((target) => (started.push(target), target))
   } finally {
     for (const target of started.reverse()) await withDeadline(target.dispose(), DISPOSE_MS, target.name)
   }

@@ -1,5 +1,5 @@
-import { Miniflare } from 'miniflare'
-import type { Target } from './edgeflags'
+import type { Probe } from './probe'
+import { serveModule, TARGETS, type Target } from './miniflare'
 
 /**
  * The baseline: a Worker in the same runtime (Miniflare and workerd, same compatibility date and
@@ -17,18 +17,8 @@ export default {
 }
 `
 
-export type HelloOptions = { body: string; contentType: string }
-
-export async function startHello({ body, contentType }: HelloOptions): Promise<Target> {
-  const miniflare = new Miniflare({
-    modules: true,
-    script: SCRIPT,
-    compatibilityDate: '2026-04-26',
-    compatibilityFlags: ['nodejs_compat'],
-    bindings: { BODY: body, CONTENT_TYPE: contentType },
-    host: '127.0.0.1',
-    port: 0,
-  })
-  const url = await miniflare.ready
-  return { name: 'hello-world', url, dispose: () => miniflare.dispose() }
+/** Serves `body` (a probed edgeflags answer) to every request. */
+export async function startHello({ body, contentType }: Pick<Probe, 'body' | 'contentType'>): Promise<Target> {
+  const { target } = await serveModule(TARGETS.hello, SCRIPT, { bindings: { BODY: body, CONTENT_TYPE: contentType } })
+  return target
 }

@@ -9,6 +9,8 @@ export type Probe = {
   bytes: number
   /** How many of the sampled contexts got a body unlike any other (the contexts matter). */
   distinct: number
+  /** Every answer, in the order of the bodies sent. */
+  texts: string[]
 }
 
 type OfrepBody = { flags?: { key: string; errorCode?: string }[] }
@@ -35,5 +37,5 @@ export async function probe(url: URL, key: string, bodies: string[], flagCount: 
   }
   const bySize = [...texts].sort((a, b) => Buffer.byteLength(a) - Buffer.byteLength(b))
   const median = bySize[Math.floor(bySize.length / 2)]
-  return { body: median, contentType, bytes: Buffer.byteLength(median), distinct: new Set(texts).size }
+  return { body: median, contentType, bytes: Buffer.byteLength(median), distinct: new Set(texts).size, texts }
 }
