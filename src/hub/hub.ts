@@ -15,7 +15,7 @@ import { readOfrepContext } from '../ofrep/context'
 import { ApiError } from '../errors'
 import { allStates } from './flag-states'
 import { fanout } from './fanout'
-import { forgetSocket, loadSocket, pruneSockets, rememberSocket, type SocketInfo } from './sockets'
+import { forgetSocket, loadSocket, pruneSockets, rememberSocket, type HubOpening, type SocketInfo } from './sockets'
 import { openEventStream, type EventStreams } from './event-streams'
 import { shardName } from './shards'
 
@@ -327,26 +327,38 @@ export class Hub extends DurableObject<Env> {
   }
 
   /**
-   * WebSocket upgrades and event streams, forwarded by the Worker after it checked the key and
-   * the context (headers `x-edgeflags-environment`, `-kind`, `-context`).
+   * Records a socket about to open: its context is stored under a new socket id, which the
+   * upgrade that follows names. A record whose upgrade never comes is pruned with the others of
+   * closed sockets when the object next loads.
+   */
+  admitSocket({ environment, kind, context, shardOf }: HubOpening): string {
+    if (!KEY_KINDS.includes(kind)) throw new Error(`unknown key kind ${kind}`)
+    if (shardOf) this.ctx.storage.kv.put(SHARD_OF, shardOf)
+    else this.#load(environment)
+    const id = crypto.randomUUID()
+    rememberSocket(this.ctx.storage.kv, id, kind, context)
+    return id
+  }
+
+  /**
+   * WebSocket upgrades of admitted sockets (`/stream?socket=`), and event streams (`/sse`, the
+   * environment in a JSON body), forwarded by the Worker after it checked the key.
    */
   override async fetch(request: Request): Promise<Response> {
-    const environment = request.headers.get('x-edgeflags-environment') ?? ''
-    const writer = request.headers.get('x-edgeflags-shard-of')
-    if (writer) this.ctx.storage.kv.put(SHARD_OF, writer)
-    else this.#load(environment)
-    if (new URL(request.url).pathname === '/sse') return openEventStream(this.#streams, this.ctx)
-    const kind = request.headers.get('x-edgeflags-kind') as SocketInfo['kind']
-    const raw = request.headers.get('x-edgeflags-context') ?? '{}'
-    if (!KEY_KINDS.includes(kind)) return new Response('missing key kind', { status: 400 })
+    const url = new URL(request.url)
+    if (url.pathname === '/sse') {
+      const { environment } = (await request.json()) as { environment: string }
+      this.#load(environment)
+      return openEventStream(this.#streams, this.ctx)
+    }
+    const id = url.searchParams.get('socket') ?? ''
+    const info = loadSocket(this.ctx.storage.kv, id)
+    if (info === undefined) return new Response('no socket was admitted under this id', { status: 400 })
     // the ruleset first: a socket accepted while it loads could get a publish's put and this one
     const view = await this.#socketView()
     const [client, server] = Object.values(new WebSocketPair())
-    const id = crypto.randomUUID()
     this.ctx.acceptWebSocket(server)
-    server.serializeAttachment({ id, kind })
-    rememberSocket(this.ctx.storage.kv, id, kind, raw)
-    const info = loadSocket(this.ctx.storage.kv, id)!
+    server.serializeAttachment({ id, kind: info.kind })
     this.sockets.set(id, info)
     this.#sendPut(server, info, view)
     return new Response(null, { status: 101, webSocket: client })

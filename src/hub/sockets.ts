@@ -2,6 +2,13 @@ import type { EvaluationContext } from '../evaluation'
 import type { KeyKind } from '../model/api-key'
 import { readOfrepContext } from '../ofrep/context'
 
+/**
+ * What the Worker tells the Hub, over RPC, before it forwards a WebSocket upgrade: the key's
+ * environment and kind (checked by the Worker) and the socket's context as canonical JSON text.
+ * `shardOf` names the writer when the receiving object is one of its shards.
+ */
+export type HubOpening = { environment: string; kind: KeyKind; context: string; shardOf?: string }
+
 /** What the Hub keeps per socket: in the attachment (id, kind) and in storage (the context). */
 export type SocketInfo = { id: string; kind: KeyKind; context: EvaluationContext; raw: string }
 

@@ -6,6 +6,7 @@ import { readOfrepContext } from '../ofrep/context'
 import { readApiKey } from '../store/api-keys'
 import { storeSources } from '../store/from-context'
 import { shardCount, shardName, shardOf } from '../hub/shards'
+import type { HubOpening } from '../hub/sockets'
 
 /** Live updates: `/v1/stream` (WebSocket, DESIGN.md section 6) and `/v1/sse` (OFREP events). */
 export const stream = new Hono<AppEnv>()
@@ -46,19 +47,25 @@ const readContextParameter = (text: string | undefined): string => {
 
 // With HUB_SHARDS above 1, each socket goes to one of the environment's shard objects (by a
 // hash of a fresh connection id); event streams always go to the writer.
-const forward = (c: Context<AppEnv>, record: ApiKeyRecord, path: string, context = '{}') => {
-  const shards = path === '/stream' ? shardCount(c.env.HUB_SHARDS) : 1
-  const name = shards === 1 ? record.environment : shardName(record.environment, shardOf(crypto.randomUUID(), shards))
-  return c.env.HUB.getByName(name).fetch(`https://hub${path}`, {
-    headers: {
-      Upgrade: c.req.header('Upgrade') ?? '',
-      'x-edgeflags-environment': record.environment,
-      'x-edgeflags-kind': record.kind,
-      'x-edgeflags-context': context,
-      ...(shards === 1 ? {} : { 'x-edgeflags-shard-of': record.environment }),
-    },
-  })
+const hubFor = (c: Context<AppEnv>, record: ApiKeyRecord, shards: number) =>
+  c.env.HUB.getByName(shards === 1 ? record.environment : shardName(record.environment, shardOf(crypto.randomUUID(), shards)))
+
+// A context is user data, of any size and script, which headers are not made for: it reaches
+// the Hub over RPC, and the upgrade that follows names only the socket the Hub admitted.
+const openSocket = async (c: Context<AppEnv>, record: ApiKeyRecord, context: string) => {
+  const shards = shardCount(c.env.HUB_SHARDS)
+  const hub = hubFor(c, record, shards)
+  const opening: HubOpening = { environment: record.environment, kind: record.kind, context }
+  const socket = await hub.admitSocket(shards === 1 ? opening : { ...opening, shardOf: record.environment })
+  return hub.fetch(`https://hub/stream?socket=${socket}`, { headers: { Upgrade: 'websocket' } })
 }
+
+const openEvents = (c: Context<AppEnv>, record: ApiKeyRecord) =>
+  hubFor(c, record, 1).fetch('https://hub/sse', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ environment: record.environment }),
+  })
 
 stream.get('/stream', async (c) => {
   if (c.req.header('Upgrade')?.toLowerCase() !== 'websocket') {
@@ -72,11 +79,11 @@ stream.get('/stream', async (c) => {
   } catch (error) {
     return refuseSocket(4400, (error as Error).message)
   }
-  return forward(c, record, '/stream', context)
+  return openSocket(c, record, context)
 })
 
 stream.get('/sse', async (c) => {
   const record = await keyRecord(c)
   if (record === null) throw new ApiError(401, 'unknown_key', 'Pass a valid key as ?key=')
-  return forward(c, record, '/sse')
+  return openEvents(c, record)
 })

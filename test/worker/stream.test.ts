@@ -38,6 +38,23 @@ describe('GET /v1/stream', () => {
     socket.socket.close()
   })
 
+  it('carries a context in any script to the Hub intact (emoji, CJK), and keeps it across changes', async () => {
+    const environment = environmentName()
+    const key = `c-${crypto.randomUUID()}`
+    await putKey(key, environment, 'client')
+    const city = (values: string[]) =>
+      boolFlag('local', { rules: [{ id: 'tokyo', variation: 0, clauses: [{ attribute: 'city', op: 'in', values }] }] })
+    await sendWebhook({ environment, op: 'replace', flags: { local: city(['東京 🗼']) } })
+    const socket = await openSocket(key, { targetingKey: 'ユーザー-🦊', city: '東京 🗼', nickname: '狐🦊'.repeat(200) })
+    expect((await socket.next()).flags).toEqual({ local: { value: false, variant: '0', reason: 'TARGETING_MATCH' } })
+    // the Hub re-evaluates the context it stored on each change: it must have kept every character
+    await sendWebhook({ environment, op: 'patch', flags: { local: city(['大阪']) } })
+    expect(await socket.next()).toMatchObject({ type: 'patch', flags: { local: { value: true, reason: 'DEFAULT' } } })
+    await sendWebhook({ environment, op: 'patch', flags: { local: city(['東京 🗼']) } })
+    expect(await socket.next()).toMatchObject({ type: 'patch', flags: { local: { value: false, reason: 'TARGETING_MATCH' } } })
+    socket.socket.close()
+  })
+
   it('patches only the sockets whose values changed', async () => {
     const { environment, keys } = await setUp()
     const norway = await openSocket(keys.client, { targetingKey: 'n', country: 'no' })
