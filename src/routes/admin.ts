@@ -54,7 +54,10 @@ admin.get('/:env/keys', async (c) => {
 
 admin.delete('/:env/keys/:id', async (c) => {
   const environment = environmentOf(c.req.param('env'))
-  const revoked = await c.env.HUB.getByName(environment).revokeKey(c.req.param('id'))
-  if (!revoked) throw new ApiError(404, 'key_not_found', `No key "${c.req.param('id')}" in "${environment}"`)
+  const outcome = await c.env.HUB.getByName(environment).revokeKey(c.req.param('id'))
+  if (outcome === 'not_found') throw new ApiError(404, 'key_not_found', `No key "${c.req.param('id')}" in "${environment}"`)
+  if (outcome === 'unavailable') {
+    throw new ApiError(503, 'unavailable', 'KV refused the revocation; the key still works and is still listed: try again', [], 5)
+  }
   return c.body(null, 204)
 })

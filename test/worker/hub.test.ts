@@ -3,29 +3,11 @@ import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } fro
 import { describe, expect, it } from 'vitest'
 import type { Hub } from '../../src/hub/hub'
 import { rulesetKey } from '../../src/store/kv-keys'
+import { failingKv, until } from './support/faults'
 import { boolFlag, environmentName, sendWebhook } from './support/webhook'
-
-/** Polls `check` every 50 ms until it holds, failing after 10 s with `what`. */
-const until = async (check: () => Promise<boolean>, what: string) => {
-  const deadline = Date.now() + 10_000
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after 10 s waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
 
 const storedVersion = async (environment: string) =>
   ((await env.FLAGS.get(rulesetKey(environment), 'json')) as { version: number } | null)?.version ?? 0
-
-// A KV binding whose writes fail while `state.failing` is set
-const failingKv = (state: { failing: boolean }): KVNamespace =>
-  new Proxy(env.FLAGS, {
-    get(target, property) {
-      const value = Reflect.get(target, property)
-      if (property !== 'put' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value
-      return (...args: unknown[]) => (state.failing ? Promise.reject(new Error('KV write failed')) : value.apply(target, args))
-    },
-  })
 
 describe('the Hub', () => {
   it('serialises 100 concurrent patches: all present, each its own version', async () => {
