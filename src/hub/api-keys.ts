@@ -75,7 +75,10 @@ export const createKey = async (
   const id = hash.slice(0, 24)
   const existing = storage.get<StoredKey>(PREFIX + id)
   if (existing !== undefined) {
-    const published = existing.published === false ? await tryPublish(storage, outlets.kv, environment, existing) : true
+    // a registration again is also a repair: KV may have lost the record (or never got it)
+    const record = await outlets.kv.get(apiKeyRecordKey(hash), 'json')
+    const intact = existing.published !== false && isApiKeyRecord(record) && record.environment === (existing.environment ?? environment)
+    const published = intact || (await tryPublish(storage, outlets.kv, environment, existing))
     return { ...summary(existing), key, created: false, conflict: false, published }
   }
   const found = await outlets.kv.get(apiKeyRecordKey(hash), 'json')

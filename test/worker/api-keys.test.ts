@@ -69,6 +69,17 @@ describe('API keys when KV fails between the two writes', () => {
     expect(await authenticates(key)).toBe(true)
   })
 
+  it('writes a lost KV record again when the key is registered again', async () => {
+    const environment = await newEnvironment()
+    const key = `key-${crypto.randomUUID()}`
+    expect((await register(environment, key)).status).toBe(201)
+    await env.FLAGS.delete(apiKeyRecordKey(sha256Hex(key)))
+    expect(await authenticates(key)).toBe(false)
+    const again = await register(environment, key)
+    expect(again.status).toBe(200)
+    expect(await authenticates(key)).toBe(true)
+  })
+
   it('keeps a key listed when deleting its KV record fails, so the revocation can be retried', async () => {
     const environment = await newEnvironment()
     const stub = env.HUB.getByName(environment)
