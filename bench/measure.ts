@@ -21,11 +21,11 @@ function fromEnv(name: string, fallback: number): number {
   return Number.isFinite(value) && value > 0 ? value : fallback
 }
 
-/** Seconds of timing per measurement and peer (env BENCH_SECONDS, default 1). */
-export const benchSeconds = () => fromEnv('BENCH_SECONDS', 1)
+/** Seconds of timing per measurement and peer (env BENCH_SECONDS, default 2). */
+export const benchSeconds = () => fromEnv('BENCH_SECONDS', 2)
 
-/** How many interleaved rounds those seconds are split into (env BENCH_ROUNDS, default 5). */
-export const benchRounds = () => Math.round(fromEnv('BENCH_ROUNDS', 5))
+/** How many interleaved rounds those seconds are split into (env BENCH_ROUNDS, default 10). */
+export const benchRounds = () => Math.round(fromEnv('BENCH_ROUNDS', 10))
 
 // flagd-core compiles each flag's targeting with new Function(); with 200 flags sharing the calls,
 // it takes ~1.75 s to reach its steady rate (measured here). Warm-up covers that for every peer.
@@ -82,10 +82,17 @@ export function median(runs: Measurement[]): Measurement {
   return sorted[Math.floor(sorted.length / 2)]
 }
 
+/** The indexes 0…count-1 in round `round`'s turn: forwards, then backwards (ABBA), and so on. */
+function turns(count: number, round: number): number[] {
+  const order = [...Array(count).keys()]
+  return round % 2 === 0 ? order : order.reverse()
+}
+
 /**
- * Times every operation in `rounds` short runs, taking turns round by round,
- * after warming each up, and keeps each one's median run: on a shared machine
- * a burst of outside load then hits all peers alike, not one peer's whole run.
+ * Times every operation in `rounds` short runs, taking turns round by round
+ * (in ABBA order, so none always runs first or last), after warming each up,
+ * and keeps each one's median run: on a shared machine a burst of outside
+ * load then hits all peers alike, not one peer's whole run.
  */
 export async function interleaved(
   timed: Timed[],
@@ -95,7 +102,7 @@ export async function interleaved(
   for (const t of timed) await throughput(t, warmupSeconds(seconds))
   const runs: Measurement[][] = timed.map(() => [])
   for (let r = 0; r < rounds; r++) {
-    for (const [i, t] of timed.entries()) runs[i].push(await throughput(t, seconds / rounds))
+    for (const i of turns(timed.length, r)) runs[i].push(await throughput(timed[i], seconds / rounds))
   }
   return runs.map(median)
 }
@@ -117,7 +124,7 @@ export async function interleavedRuns(
   const start = process.hrtime.bigint()
   const samples: Measurement[][] = runs.map(() => [])
   for (let round = 0; round < minRounds || process.hrtime.bigint() - start < budget; round++) {
-    for (const [i, run] of runs.entries()) samples[i].push(result(1, await run()))
+    for (const i of turns(runs.length, round)) samples[i].push(result(1, await runs[i]()))
   }
   return samples.map(median)
 }

@@ -35,7 +35,7 @@ export function environment(seconds: number, rounds: number): string {
     `- cpu: ${cpu[0]?.model ?? 'unknown'} × ${cpu.length}`,
     `- peers: ${versions.join(', ')}`,
     `- BENCH_SECONDS=${seconds} per measurement and peer, after a warm-up; rates are the median ` +
-      `of BENCH_ROUNDS=${rounds} interleaved runs, loads the median load`,
+      `of BENCH_ROUNDS=${rounds} interleaved runs (in ABBA order), loads the median load`,
   ].join('\n')
 }
 

@@ -1,11 +1,14 @@
-import type { AttributeReference } from './attribute-reference'
-import { hasKind, valueOf, type EvaluationContext } from './context'
-import { sha1Prefix60, utf8 } from './sha1'
+import { KEY_REFERENCE, type AttributeReference } from './attribute-reference'
+import { hasKind, keyOf, valueOf, type EvaluationContext } from './context'
+import { sha1Prefix, sha1Prefix60After, utf8, type Sha1Prefix } from './sha1'
 
 /** How a rollout hashes: the prefix before the bucketed value, and which attribute of which kind. */
 export type BucketSpec = {
-  /** UTF-8 of `{prefix}.`, where the prefix is the seed as a decimal string, else `{key}.{salt}`. */
-  readonly prefix: Uint8Array
+  /**
+   * SHA-1 run as far as it goes on the UTF-8 of `{prefix}.`, where the prefix is the seed as a
+   * decimal string, else `{key}.{salt}`: every context's hash starts from there.
+   */
+  readonly prefix: Sha1Prefix
   readonly reference: AttributeReference
   readonly contextKind: string
 }
@@ -16,7 +19,7 @@ const SCALE = 0xfffffffffffffff
 
 /** The bucketing spec for hashing `{prefix}.{value}`. */
 export const bucketSpec = (prefix: string, reference: AttributeReference, contextKind: string): BucketSpec => ({
-  prefix: utf8(`${prefix}.`),
+  prefix: sha1Prefix(utf8(`${prefix}.`)),
   reference,
   contextKind,
 })
@@ -27,14 +30,20 @@ const bucketable = (value: unknown): string | undefined => {
   return undefined
 }
 
+// Most rollouts bucket by key, which a parsed context holds as a string (or not at all)
+const bucketValue = (context: EvaluationContext & { valid: true }, spec: BucketSpec) =>
+  spec.reference === KEY_REFERENCE
+    ? keyOf(context, spec.contextKind)
+    : bucketable(valueOf(context, spec.reference, spec.contextKind))
+
 /**
  * The context's bucket in [0, 1) for a rollout. A value that cannot be bucketed (missing, a float,
  * a boolean) buckets at 0, as in LaunchDarkly's SDKs.
  */
 export const bucketFor = (context: EvaluationContext & { valid: true }, spec: BucketSpec): number => {
-  const value = bucketable(valueOf(context, spec.reference, spec.contextKind))
+  const value = bucketValue(context, spec)
   if (value === undefined) return 0
-  return sha1Prefix60(spec.prefix, value) / SCALE
+  return sha1Prefix60After(spec.prefix, value) / SCALE
 }
 
 /**
@@ -42,5 +51,4 @@ export const bucketFor = (context: EvaluationContext & { valid: true }, spec: Bu
  * rollout's kind (LaunchDarkly's "hadContext").
  */
 export const canBucket = (context: EvaluationContext & { valid: true }, spec: BucketSpec) =>
-  bucketable(valueOf(context, spec.reference, spec.contextKind)) !== undefined ||
-  hasKind(context, spec.contextKind)
+  bucketValue(context, spec) !== undefined || hasKind(context, spec.contextKind)

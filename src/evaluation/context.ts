@@ -40,11 +40,18 @@ const KNOWN_KINDS = new Set<string>()
 
 const isObject = (value: unknown): value is Attributes => typeof value === 'object' && value !== null
 
+// The last kind checked: nearly every context has the same one, and comparing costs less than
+// hashing it into the set
+let lastKind = 'user'
+
 const validKind = (kind: unknown): kind is string => {
+  if (kind === lastKind) return true
   if (typeof kind !== 'string') return false
-  if (KNOWN_KINDS.has(kind)) return true
-  if (kind === 'kind' || !KIND.test(kind)) return false
-  if (KNOWN_KINDS.size < 1000) KNOWN_KINDS.add(kind)
+  if (!KNOWN_KINDS.has(kind)) {
+    if (kind === 'kind' || !KIND.test(kind)) return false
+    if (KNOWN_KINDS.size < 1000) KNOWN_KINDS.add(kind)
+  }
+  lastKind = kind
   return true
 }
 

@@ -50,6 +50,45 @@ export const parseSemVer = (value: unknown): SemVer | undefined => {
   return parseStrict(leading[0] + padding + value.slice(leading[0].length))
 }
 
+/** A version without pre-release identifiers, for `readPlainSemVer` to fill in. */
+export type PlainSemVer = { major: number; minor: number; patch: number; readonly prerelease: readonly [] }
+
+/**
+ * Reads the usual form, `major.minor.patch` in plain digits (no leading zero, at most 15 digits
+ * each), into `version` without a regex or a memo, and answers whether `text` had that form.
+ * parseSemVer reads every text accepted here as the same version; any other text (a pre-release,
+ * a missing patch, spaces, a leading `v`) is left to it.
+ */
+export const readPlainSemVer = (text: string, version: PlainSemVer): boolean => {
+  let major = 0
+  let minor = 0
+  let part = 0
+  let value = 0
+  let digits = 0
+  for (let i = 0; i < text.length; i += 1) {
+    const code = text.charCodeAt(i)
+    if (code === 0x2e) {
+      if (digits === 0 || part === 2) return false
+      if (part === 0) major = value
+      else minor = value
+      part += 1
+      value = 0
+      digits = 0
+      continue
+    }
+    const digit = code - 0x30
+    // "0" is a number, "01" is not
+    if (digit < 0 || digit > 9 || digits === 15 || (digits === 1 && value === 0)) return false
+    value = value * 10 + digit
+    digits += 1
+  }
+  if (part < 2 || digits === 0) return false
+  version.major = major
+  version.minor = minor
+  version.patch = value
+  return true
+}
+
 const compareNumbers = (a: number, b: number) => (a === b ? 0 : a < b ? -1 : 1)
 
 // Pre-release identifiers are numbers when numeric (see `identifier`), except digit strings too
