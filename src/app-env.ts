@@ -7,8 +7,6 @@ export type AppEnv = {
   Variables: {
     /** The caller's API key record, set by the `apiKey` middleware. */
     apiKey: ApiKeyRecord
-    /** The key as the caller sent it, to hand back in URLs it must present (event streams). */
-    apiKeyText: string
     /** The parsed JSON body, set by the `jsonBody` middleware. */
     body: unknown
   }

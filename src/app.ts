@@ -4,6 +4,7 @@ import { ApiError, toApiError } from './errors'
 import { browserCors } from './middleware/cors'
 import { health } from './routes/health'
 import { ofrep } from './routes/ofrep'
+import { OFREP_BULK_PATH, ofrepBulk } from './routes/ofrep-bulk'
 import { ruleset } from './routes/ruleset'
 import { admin } from './routes/admin'
 import { webhook } from './routes/webhook'
@@ -12,6 +13,10 @@ import { demo } from './routes/demo'
 
 /** The Worker's Hono app: each route group is a sub-app in `src/routes/`, mounted here. */
 export const app = new Hono<AppEnv>()
+
+// OFREP's bulk evaluation, the hottest path, is one plain function with its own CORS and errors;
+// src/index.ts hands it requests before the router, and this route serves app.fetch the same
+app.post(OFREP_BULK_PATH, (c) => ofrepBulk(c.req.raw, c.env, c.executionCtx))
 
 // Browsers call OFREP and the streams from any page by default (client keys are public);
 // CORS_ORIGINS narrows that to a comma-separated list.

@@ -1,9 +1,10 @@
 import { createMiddleware } from 'hono/factory'
 import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
-import type { KeyKind } from '../model/api-key'
+import type { ApiKeyRecord, KeyKind } from '../model/api-key'
 import { readApiKey } from '../store/api-keys'
 import { storeSources } from '../store/from-context'
+import type { StoreSources } from '../store/sources'
 
 export type ApiKeyOptions = {
   /** The key kinds this route serves; any other known key gets 403. */
@@ -14,6 +15,23 @@ export type ApiKeyOptions = {
 
 const BEARER = /^Bearer\s+(.+)$/i
 
+/** The key a request sends as `Authorization: Bearer <key>` or `X-API-Key: <key>`, if any. */
+export const keyInHeaders = (headers: Headers): string | undefined =>
+  BEARER.exec(headers.get('Authorization') ?? '')?.[1].trim() ?? headers.get('X-API-Key') ?? undefined
+
+/** The record of `key`, when it is known and of one of the `allowed` kinds (else 401 or 403). */
+export const authenticate = async (
+  key: string | undefined,
+  allowed: ReadonlySet<KeyKind>,
+  sources: StoreSources,
+): Promise<ApiKeyRecord> => {
+  if (!key) throw new ApiError(401, 'missing_key', 'Send an API key as "Authorization: Bearer <key>" or "X-API-Key: <key>"')
+  const record = await readApiKey(key, sources)
+  if (record === null) throw new ApiError(401, 'unknown_key', 'The API key is unknown or revoked')
+  if (!allowed.has(record.kind)) throw new ApiError(403, 'forbidden', `A ${record.kind} key may not use this endpoint`)
+  return record
+}
+
 /**
  * Authenticates a client, mobile or server key sent as `Authorization: Bearer <key>` or
  * `X-API-Key: <key>`, and leaves its record in `c.get('apiKey')`.
@@ -23,18 +41,8 @@ const BEARER = /^Bearer\s+(.+)$/i
 export const apiKey = ({ kinds, queryParameter }: ApiKeyOptions) => {
   const allowed = new Set<KeyKind>(kinds)
   return createMiddleware<AppEnv>(async function apiKey(c, next) {
-    const key =
-      BEARER.exec(c.req.header('Authorization') ?? '')?.[1].trim() ??
-      c.req.header('X-API-Key') ??
-      (queryParameter ? c.req.query(queryParameter) : undefined)
-    if (!key) throw new ApiError(401, 'missing_key', 'Send an API key as "Authorization: Bearer <key>" or "X-API-Key: <key>"')
-    const record = await readApiKey(key, storeSources(c))
-    if (record === null) throw new ApiError(401, 'unknown_key', 'The API key is unknown or revoked')
-    if (!allowed.has(record.kind)) {
-      throw new ApiError(403, 'forbidden', `A ${record.kind} key may not use this endpoint`)
-    }
-    c.set('apiKey', record)
-    c.set('apiKeyText', key)
+    const key = keyInHeaders(c.req.raw.headers) ?? (queryParameter ? c.req.query(queryParameter) : undefined)
+    c.set('apiKey', await authenticate(key, allowed, storeSources(c)))
     await next()
   })
 }

@@ -15,7 +15,8 @@ const allowedOrigin = (allowed: string | undefined, origin: string | undefined):
   return allowed.split(',').some((entry) => entry.trim() === origin) ? origin : undefined
 }
 
-const headersFor = (allowed: string | undefined, origin: string | undefined): [string, string][] => {
+/** The CORS headers for an answer to `origin` under CORS_ORIGINS (`allowed`). */
+export const corsHeaders = (allowed: string | undefined, origin: string | undefined): [string, string][] => {
   const allow = allowedOrigin(allowed, origin)
   const headers: [string, string][] =
     allow === undefined ? [] : [['Access-Control-Allow-Origin', allow], ['Access-Control-Expose-Headers', EXPOSE_HEADERS]]
@@ -31,7 +32,7 @@ const headersFor = (allowed: string | undefined, origin: string | undefined): [s
  * before every evaluation.
  */
 export const browserCors = createMiddleware<AppEnv>(async function browserCors(c, next) {
-  const headers = headersFor(c.env.CORS_ORIGINS, c.req.header('Origin'))
+  const headers = corsHeaders(c.env.CORS_ORIGINS, c.req.header('Origin'))
   for (const [name, value] of headers) c.header(name, value)
   if (c.req.method === 'OPTIONS') {
     for (const [name, value] of PREFLIGHT) c.header(name, value)

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { toApiError } from '../errors'
+import { toApiError, type ApiError } from '../errors'
 import type { OfrepErrorCode } from './response'
 
 const CODES: Record<string, OfrepErrorCode> = {
@@ -20,6 +20,13 @@ const flagKeyInPath = (path: string) => {
   }
 }
 
+/** OFREP's error body for `apiError`: `errorCode` always, `key` when a single flag was asked for. */
+export const ofrepErrorBody = (apiError: ApiError, key: string | undefined) => ({
+  ...(key === undefined ? {} : { key }),
+  errorCode: CODES[apiError.code] ?? 'GENERAL',
+  errorDetails: apiError.message,
+})
+
 /**
  * OFREP's error renderer: every body carries `errorCode` (and `key` on single-flag routes),
  * because OpenFeature's OFREP providers reject an error body without it.
@@ -29,12 +36,5 @@ export const renderOfrepError = (error: unknown, c: Context) => {
   if (apiError.retryAfter !== undefined) c.header('Retry-After', String(apiError.retryAfter))
   // middleware (key check, body limits) throws before the route has read its parameter
   const key = c.req.param('key') ?? flagKeyInPath(new URL(c.req.url).pathname)
-  return c.json(
-    {
-      ...(key === undefined ? {} : { key }),
-      errorCode: CODES[apiError.code] ?? 'GENERAL',
-      errorDetails: apiError.message,
-    },
-    apiError.status,
-  )
+  return c.json(ofrepErrorBody(apiError, key), apiError.status)
 }

@@ -1,22 +1,20 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
-import { evaluateCompiledFlag, evaluateFlag } from '../evaluation'
+import { evaluateFlag } from '../evaluation'
 import { apiKey } from '../middleware/api-key'
 import { jsonBody } from '../middleware/json-body'
 import { readOfrepContext } from '../ofrep/context'
 import { renderOfrepError } from '../ofrep/errors'
-import { matchesEtag } from '../ofrep/etag'
-import { audienceOf, ofrepFailure, ofrepJson, toOfrep } from '../ofrep/response'
+import { audienceOf, ofrepFailure, toOfrep } from '../ofrep/response'
 import { visibleTo } from '../ofrep/visibility'
 import { storeSources } from '../store/from-context'
-import { fingerprint } from '../store/hash'
-import { lruStrings } from '../store/lru'
-import { readRuleset, type LoadedRuleset } from '../store/rulesets'
-import type { ApiKeyRecord } from '../model/api-key'
-import type { EvaluationContext } from '../evaluation'
+import { readRuleset } from '../store/rulesets'
 
-/** OFREP evaluation (https://openfeature.dev/specification/appendix-c), mounted at /ofrep/v1. */
+/**
+ * OFREP evaluation (https://openfeature.dev/specification/appendix-c), mounted at /ofrep/v1. The
+ * bulk route is `ofrepBulk` (routes/ofrep-bulk.ts), which the app serves ahead of this router.
+ */
 export const ofrep = new Hono<AppEnv>()
 
 ofrep.use(
@@ -24,48 +22,6 @@ ofrep.use(
   apiKey({ kinds: ['client', 'mobile', 'server'] }),
   jsonBody({ maxBytes: 64 * 1024, emptyAs: {} }),
 )
-
-// Written as text from per-flag fragments: serialising 200 results afresh cost more than
-// evaluating them (bench/profile-http.ts)
-const renderFlags = (ruleset: LoadedRuleset, key: ApiKeyRecord, context: EvaluationContext) => {
-  const visible = visibleTo(key.kind)
-  const audience = audienceOf(key.kind)
-  const flags: string[] = []
-  for (const flag of ruleset.compiled.flags.values()) {
-    if (visible(flag)) flags.push(ofrepJson(flag, evaluateCompiledFlag(flag, context), audience))
-  }
-  return flags.join(',')
-}
-
-// Rendered flag lists of recent answers. Anonymous visitors with the same attributes, and reloads
-// without an ETag, send one context again and again; the answer is the same text as long as the
-// ruleset is. Keyed by everything the answer depends on (the ruleset as loaded, the key's kind,
-// the context), in full rather than by a hash, so no crafted context can take another's entry.
-export const renderedAnswers = lruStrings({ maxEntries: 5000, maxChars: 8 * 1024 * 1024 })
-
-ofrep.post('/evaluate/flags', async (c) => {
-  const key = c.get('apiKey')
-  const { context, canonical } = readOfrepContext(c.get('body'))
-  const ruleset = await readRuleset(key.environment, storeSources(c))
-  // The ETag covers everything the answer depends on: the rules (version), which flags the key
-  // may see (kind, environment) and the context itself. The ruleset version alone would answer
-  // a wrong 304 after a context change, since OFREP providers resend their last ETag.
-  const etag = `"${ruleset.version}-${key.kind}-${fingerprint(`${key.environment}\n${canonical}`)}"`
-  c.header('ETag', etag)
-  c.header('Cache-Control', 'private, no-cache')
-  if (matchesEtag(c.req.header('If-None-Match'), etag)) return c.body(null, 304)
-  const answerKey = `${ruleset.serial}\n${key.kind}\n${canonical}`
-  let flags = renderedAnswers.get(answerKey)
-  if (flags === undefined) {
-    flags = renderFlags(ruleset, key, context)
-    renderedAnswers.set(answerKey, flags)
-  }
-  // OFREP's change stream: the unmodified web provider connects and refetches on each event
-  const events = new URL(`/v1/sse?key=${encodeURIComponent(c.get('apiKeyText'))}`, c.req.url).toString()
-  const streams = JSON.stringify([{ type: 'sse', url: events }])
-  const body = `{"flags":[${flags}],"eventStreams":${streams},"metadata":{"version":${ruleset.version}}}`
-  return c.body(body, 200, { 'Content-Type': 'application/json' })
-})
 
 ofrep.post('/evaluate/flags/:key', async (c) => {
   const flagKey = c.req.param('key')

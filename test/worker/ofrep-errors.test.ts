@@ -1,3 +1,4 @@
+import { exports } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { newEnvironment } from './support/environments'
 import { get, ofrepPost } from './support/requests'
@@ -21,6 +22,34 @@ describe('OFREP request errors', () => {
     const { keys } = await newEnvironment()
     const res = await ofrepPost('', undefined, {}, { 'X-API-Key': keys.client })
     expect(res.status).toBe(200)
+  })
+
+  // a body without Content-Length (chunked) is counted as it streams
+  const streamed = (key: string, text: string, chunks: number) =>
+    exports.default.fetch('http://edgeflags.test/ofrep/v1/evaluate/flags', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+      body: new ReadableStream<Uint8Array>({
+        start(controller) {
+          const bytes = new TextEncoder().encode(text)
+          const size = Math.ceil(bytes.length / chunks)
+          for (let at = 0; at < bytes.length; at += size) controller.enqueue(bytes.slice(at, at + size))
+          controller.close()
+        },
+      }),
+    })
+
+  it('reads a streamed body without Content-Length', async () => {
+    const { keys } = await newEnvironment()
+    const res = await streamed(keys.client, JSON.stringify({ context: { targetingKey: 'u1', note: 'x'.repeat(1000) } }), 7)
+    expect(res.status).toBe(200)
+  })
+
+  it('answers 413 for a streamed body past 64 KiB', async () => {
+    const { keys } = await newEnvironment()
+    const res = await streamed(keys.client, JSON.stringify({ context: { targetingKey: 'u1', note: 'x'.repeat(70_000) } }), 9)
+    expect(res.status).toBe(413)
+    expect(await res.json()).toMatchObject({ errorCode: 'GENERAL' })
   })
 
   it('answers 415 for a body that is not JSON', async () => {

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import examples from '../../examples/flags.json'
-import { renderedAnswers } from '../../src/routes/ofrep'
+import { renderedAnswers } from '../../src/routes/ofrep-bulk'
 import { rulesetCacheUrl, rulesetKey } from '../../src/store/kv-keys'
 import { forgetRulesets } from '../../src/store/rulesets'
 import { newEnvironment, putRuleset } from './support/environments'
@@ -29,15 +29,19 @@ describe('the published ruleset format', () => {
 describe('rendered answers for repeated contexts', () => {
   const context = { targetingKey: 'user-42', plan: 'enterprise', country: 'DE' }
 
-  it('answers a repeated context from one rendering, byte for byte the same', async () => {
+  it('keeps the rendering of a context seen twice, and answers it byte for byte the same', async () => {
     const { keys } = await newEnvironment()
     const start = renderedAnswers.size
     const first = await ofrepPost('', keys.server, { context })
-    const held = renderedAnswers.size
-    expect(held).toBe(start + 1)
-    const again = await ofrepPost('', keys.server, { context: { country: 'DE', plan: 'enterprise', targetingKey: 'user-42' } })
-    expect(renderedAnswers.size).toBe(held)
-    expect(await again.text()).toBe(await first.text())
+    // a context seen once is not stored: one-off visitors must not push out repeated ones
+    expect(renderedAnswers.size).toBe(start)
+    const second = await ofrepPost('', keys.server, { context: { country: 'DE', plan: 'enterprise', targetingKey: 'user-42' } })
+    expect(renderedAnswers.size).toBe(start + 1)
+    const third = await ofrepPost('', keys.server, { context })
+    expect(renderedAnswers.size).toBe(start + 1)
+    const body = await first.text()
+    expect(await second.text()).toBe(body)
+    expect(await third.text()).toBe(body)
   })
 
   it('renders apart for each key kind, which see different flags', async () => {
@@ -50,6 +54,8 @@ describe('rendered answers for repeated contexts', () => {
 
   it('never serves a rendering of an older ruleset', async () => {
     const { environment, keys } = await newEnvironment()
+    // asked twice, so the rendering is kept
+    await ofrepPost('', keys.server, { context })
     const before = byKey((await (await ofrepPost('', keys.server, { context })).json()) as OfrepBulk)
     expect(before['dark-theme'].value).toBe(false)
     const dark = structuredClone(examples)
