@@ -33,14 +33,19 @@ const newEnvironment = async () => {
 
 const idOf = (key: string) => sha256Hex(key).slice(0, 24)
 
+/** Puts a KV binding into the environment's Hub whose `methods` fail while the switch is set. */
+const breakKv = async (environment: string, methods: string[] = ['put']) => {
+  const kv = { failing: true }
+  await runInDurableObject(env.HUB.getByName(environment), (hub: Hub) => {
+    hub.kv = failingKv(kv, methods)
+  })
+  return kv
+}
+
 describe('API keys when KV fails between the two writes', () => {
   it('keeps a key whose KV write failed listed and revocable, and publishes it by alarm', async () => {
     const environment = await newEnvironment()
-    const stub = env.HUB.getByName(environment)
-    const kv = { failing: true }
-    await runInDurableObject(stub, (hub: Hub) => {
-      hub.kv = failingKv(kv)
-    })
+    const kv = await breakKv(environment)
     const key = `key-${crypto.randomUUID()}`
     const res = await register(environment, key)
     expect(res.status).toBe(201)
@@ -49,17 +54,13 @@ describe('API keys when KV fails between the two writes', () => {
     expect(await authenticates(key)).toBe(false)
 
     kv.failing = false
-    await runDurableObjectAlarm(stub)
+    await runDurableObjectAlarm(env.HUB.getByName(environment))
     await until(() => authenticates(key), 'the alarm to publish the key')
   })
 
   it('publishes a stored key when its registration is retried, without a 409', async () => {
     const environment = await newEnvironment()
-    const stub = env.HUB.getByName(environment)
-    const kv = { failing: true }
-    await runInDurableObject(stub, (hub: Hub) => {
-      hub.kv = failingKv(kv)
-    })
+    const kv = await breakKv(environment)
     const key = `key-${crypto.randomUUID()}`
     expect((await register(environment, key)).status).toBe(201)
     kv.failing = false
@@ -82,13 +83,9 @@ describe('API keys when KV fails between the two writes', () => {
 
   it('keeps a key listed when deleting its KV record fails, so the revocation can be retried', async () => {
     const environment = await newEnvironment()
-    const stub = env.HUB.getByName(environment)
     const key = `key-${crypto.randomUUID()}`
     expect((await register(environment, key)).status).toBe(201)
-    const kv = { failing: true }
-    await runInDurableObject(stub, (hub: Hub) => {
-      hub.kv = failingKv(kv, ['delete'])
-    })
+    const kv = await breakKv(environment, ['delete'])
     const refused = await adminRequest(`/${environment}/keys/${idOf(key)}`, { method: 'DELETE' })
     expect(refused.status).toBe(503)
     expect(refused.headers.get('Retry-After')).toBe('5')

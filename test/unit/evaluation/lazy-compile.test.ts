@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { compileRuleset, evaluateAll, evaluateFlag } from '../../../src/evaluation'
 import { parseRuleset, type Ruleset } from '../../../src/model/ruleset'
+import { boolFlag } from '../../support/flags'
 
 // A 1,000-flag environment must not cost a cold isolate a full compile before a single-flag
 // answer: only the flag asked for, and what it references, is prepared.
@@ -29,14 +30,7 @@ const watched = (ruleset: Ruleset) => {
   return { ruleset: { flags: watch('flags', ruleset.flags), segments: watch('segments', ruleset.segments) } as Ruleset, compiled }
 }
 
-const flag = (key: string, extra: Record<string, unknown> = {}) => ({
-  key,
-  on: true,
-  variations: [false, true],
-  fallthrough: { variation: 1 },
-  offVariation: 0,
-  ...extra,
-})
+const flag = boolFlag
 
 const inSegment = (segment: string) => ({ clauses: [{ attribute: '', op: 'segmentMatch', values: [segment] }], variation: 0 })
 
