@@ -4,11 +4,13 @@ import { sha1Prefix, sha1Prefix60After, utf8, type Sha1Prefix } from './sha1'
 
 /** How a rollout hashes: the prefix before the bucketed value, and which attribute of which kind. */
 export type BucketSpec = {
+  /** `{prefix}.`, where the prefix is the seed as a decimal string, else `{key}.{salt}`. */
+  readonly head: string
   /**
-   * SHA-1 run as far as it goes on the UTF-8 of `{prefix}.`, where the prefix is the seed as a
-   * decimal string, else `{key}.{salt}`: every context's hash starts from there.
+   * SHA-1 run as far as it goes on the UTF-8 of `head`: every context's hash starts from there.
+   * Made on the first bucketing, so a cold isolate does not hash rollouts it never reaches.
    */
-  readonly prefix: Sha1Prefix
+  prefix: Sha1Prefix | undefined
   readonly reference: AttributeReference
   readonly contextKind: string
 }
@@ -19,7 +21,8 @@ const SCALE = 0xfffffffffffffff
 
 /** The bucketing spec for hashing `{prefix}.{value}`. */
 export const bucketSpec = (prefix: string, reference: AttributeReference, contextKind: string): BucketSpec => ({
-  prefix: sha1Prefix(utf8(`${prefix}.`)),
+  head: `${prefix}.`,
+  prefix: undefined,
   reference,
   contextKind,
 })
@@ -43,7 +46,8 @@ const bucketValue = (context: EvaluationContext & { valid: true }, spec: BucketS
 export const bucketFor = (context: EvaluationContext & { valid: true }, spec: BucketSpec): number => {
   const value = bucketValue(context, spec)
   if (value === undefined) return 0
-  return sha1Prefix60After(spec.prefix, value) / SCALE
+  const prefix = spec.prefix ?? (spec.prefix = sha1Prefix(utf8(spec.head)))
+  return sha1Prefix60After(prefix, value) / SCALE
 }
 
 /**
