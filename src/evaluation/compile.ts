@@ -10,6 +10,7 @@ import type {
   CompiledRuleset,
   CompiledSegment,
   CompiledSegmentRule,
+  CompiledSegmentTarget,
   CompiledTarget,
 } from './compiled'
 import { compileClause, compileServe, offDecision, variationDecision } from './compile-rules'
@@ -36,6 +37,13 @@ const compileTargets = (flag: Flag): CompiledTarget[] => {
   })
 }
 
+const unionOf = (targets: readonly CompiledTarget[]): CompiledSegmentTarget | undefined => {
+  if (targets.length < 2) return undefined
+  const { contextKind } = targets[0]
+  if (targets.some((target) => target.contextKind !== contextKind)) return undefined
+  return { contextKind, keys: new Set(targets.flatMap(({ keys }) => [...keys])) }
+}
+
 const clientSideAvailability = (flag: Flag): ClientSideAvailability => ({
   usingEnvironmentId: flag.clientSideAvailability?.usingEnvironmentId ?? flag.clientSide === true,
   // Flags from before clientSideAvailability existed were always available to mobile keys
@@ -52,23 +60,27 @@ const compilePrerequisite = (flag: Flag, { key, variation }: Prerequisite, flags
   failed: offDecision(flag, prerequisiteFailed(key)),
 })
 
-const compileFlag = (flag: Flag, flags: Lookup<CompiledFlag>, segments: Lookup<CompiledSegment>): CompiledFlag => ({
-  key: flag.key,
-  version: flag.version,
-  on: flag.on,
-  variations: flag.variations,
-  off: offDecision(flag, OFF),
-  prerequisites: flag.prerequisites.map((prerequisite) => compilePrerequisite(flag, prerequisite, flags)),
-  targets: compileTargets(flag),
-  rules: flag.rules.map((rule, index) => ({
-    clauses: rule.clauses?.map((clause) => compileClause(clause, segments)),
-    serve: compileServe(flag, rule, ruleMatch(index, rule.id)),
-  })),
-  fallthrough: compileServe(flag, flag.fallthrough, FALLTHROUGH),
-  clientSideAvailability: clientSideAvailability(flag),
-  source: flag,
-  visiting: false,
-})
+const compileFlag = (flag: Flag, flags: Lookup<CompiledFlag>, segments: Lookup<CompiledSegment>): CompiledFlag => {
+  const targets = compileTargets(flag)
+  return {
+    key: flag.key,
+    version: flag.version,
+    on: flag.on,
+    variations: flag.variations,
+    off: offDecision(flag, OFF),
+    prerequisites: flag.prerequisites.map((prerequisite) => compilePrerequisite(flag, prerequisite, flags)),
+    targets,
+    targetKeys: unionOf(targets),
+    rules: flag.rules.map((rule, index) => ({
+      clauses: rule.clauses?.map((clause) => compileClause(clause, segments)),
+      serve: compileServe(flag, rule, ruleMatch(index, rule.id)),
+    })),
+    fallthrough: compileServe(flag, flag.fallthrough, FALLTHROUGH),
+    clientSideAvailability: clientSideAvailability(flag),
+    source: flag,
+    visiting: false,
+  }
+}
 
 const segmentTarget = ({ contextKind, values }: SegmentTarget) => ({
   contextKind: contextKind ?? 'user',

@@ -70,6 +70,11 @@ export type CompiledFlag = {
   readonly off: Decision
   readonly prerequisites: readonly CompiledPrerequisite[]
   readonly targets: readonly CompiledTarget[]
+  /**
+   * When there are several targets and all name one context kind: every key they list, so a
+   * context in none of them (nearly all) is ruled out with one lookup instead of one per target.
+   */
+  readonly targetKeys: CompiledSegmentTarget | undefined
   readonly rules: readonly CompiledRule[]
   readonly fallthrough: Serve
   readonly clientSideAvailability: ClientSideAvailability

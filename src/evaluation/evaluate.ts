@@ -27,7 +27,7 @@ export const decide = (flag: CompiledFlag, context: Context): Decision => {
     const prerequisite = checkPrerequisites(flag, context)
     if (prerequisite !== undefined) return prerequisite
   }
-  const target = matchTargets(flag.targets, context)
+  const target = matchTargets(flag, context)
   if (target !== undefined) return target
   for (const rule of flag.rules) {
     const match = matchClauses(rule.clauses, context)
