@@ -114,6 +114,9 @@ const general = (prefix: Sha1Prefix, tail: string): number => {
   return first60()
 }
 
+/** The second block of a two-block message on the fast path. */
+const second = new Int32Array(STATE_SIZE)
+
 /**
  * The first 60 bits of SHA-1(prefix + UTF-8 of `tail`) as a number: the first 15 hex digits of
  * the digest, rounded to a double exactly as LaunchDarkly's `parseInt(hex.slice(0, 15), 16)`.
@@ -121,9 +124,11 @@ const general = (prefix: Sha1Prefix, tail: string): number => {
 export const sha1Prefix60After = (prefix: Sha1Prefix, tail: string): number => {
   const start = prefix.rest.length
   const end = start + tail.length
-  // An ASCII tail that ends in the prefix's last block, the common case, goes straight into words
-  if (end > 55) return general(prefix, tail)
+  // An ASCII tail that ends within two blocks of the prefix's last one (keys up to 64 bytes or
+  // so, UUIDs included) goes straight into words; anything else takes the byte path
+  if (end > 119) return general(prefix, tail)
   const { state } = prefix
+  let block = state
   // The word the prefix ends in keeps its prefix bytes (zeros where the tail goes)
   let t = start >> 2
   let word = state[t] & ~(-1 >>> ((start & 3) << 3))
@@ -133,14 +138,32 @@ export const sha1Prefix60After = (prefix: Sha1Prefix, tail: string): number => {
     word |= code << (24 - ((at & 3) << 3))
     at += 1
     if ((at & 3) === 0) {
-      state[t++] = word
+      block[t++] = word
       word = 0
+      if (t === 16) {
+        block = second
+        t = 0
+      }
     }
   }
-  state[t++] = word | (0x80 << (24 - ((end & 3) << 3)))
-  for (; t < 14; t += 1) state[t] = 0
-  setLength(state, prefix.length + tail.length)
+  block[t++] = word | (0x80 << (24 - ((end & 3) << 3)))
+  const length = prefix.length + tail.length
+  if (end <= 55) {
+    for (; t < 14; t += 1) state[t] = 0
+    setLength(state, length)
+    compress(state, prefix.steps)
+    return first60()
+  }
+  // the terminator ended the first block, or is in the second: the length goes in the second
+  if (block === state) {
+    for (; t < 16; t += 1) state[t] = 0
+    t = 0
+  }
+  for (; t < 14; t += 1) second[t] = 0
+  setLength(second, length)
   compress(state, prefix.steps)
+  for (let i = 0; i < 5; i += 1) second[WORKING + i] = second[CHAINING + i] = H[i]
+  compress(second, 0)
   return first60()
 }
 
