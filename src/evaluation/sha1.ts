@@ -5,7 +5,7 @@ import { CHAINING, compress, H, STATE_SIZE, WORKING } from './sha1-block'
 // evaluation; this runs in a seventh of that, allocates nothing, and needs no nodejs_compat.
 //
 // Every hash a rollout makes starts with the same prefix (`{flagKey}.{salt}.`), so the prefix is
-// hashed once, when the rollout is compiled, as far as its bytes alone decide the state: its whole
+// hashed once, on the rollout's first bucketing, as far as its bytes alone decide the state: its whole
 // 64-byte blocks, and the first steps of the next block whose message words are all prefix bytes.
 // Hashing a context value then runs only the remaining steps (a 42-byte prefix skips 10 of 80).
 
