@@ -3,10 +3,10 @@ import type { Env } from '../env'
 import { compileRuleset, type CompiledRuleset } from '../evaluation'
 import type { KeyKind } from '../model/api-key'
 import type { Change } from '../model/webhook'
-import { RULESET_FORMAT, type StoredRuleset } from '../store/stored-ruleset'
+import type { StoredRuleset } from '../store/stored-ruleset'
 import { createKey, hasKey, listKeys, publishPendingKeys, revokeKey } from './api-keys'
 import { KvSync, wakeBy } from './kv-sync'
-import { publishRuleset } from './published'
+import { publishRuleset, toPublished } from './published'
 import { shardName } from './shards'
 import { SocketHost, type ShardUpdate, type SocketView } from './socket-host'
 import { pruneSockets, type HubOpening } from './sockets'
@@ -110,7 +110,7 @@ export class Hub extends DurableObject<Env> {
         else items.set(key, item)
       }
     }
-    const ruleset: StoredRuleset = { format: RULESET_FORMAT, version: plan.meta.version, updatedAt: plan.meta.updatedAt, ...plan.ruleset }
+    const ruleset = toPublished(plan.ruleset, plan.meta.version, plan.meta.updatedAt)
     this.#published = ruleset
     this.#compiled = undefined
     const after = this.#view(state)

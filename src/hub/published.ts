@@ -1,5 +1,17 @@
-import { parseRuleset } from '../model/ruleset'
+import { parseRuleset, type Ruleset } from '../model/ruleset'
 import { RULESET_FORMAT, type StoredRuleset } from '../store/stored-ruleset'
+
+/**
+ * A parsed ruleset in the form the Hub publishes. `format` and `version` come first: readers
+ * peek at them before parsing a whole refresh (src/store/rulesets.ts).
+ */
+export const toPublished = ({ flags, segments }: Ruleset, version: number, updatedAt: string): StoredRuleset => ({
+  format: RULESET_FORMAT,
+  version,
+  updatedAt,
+  flags,
+  segments,
+})
 
 /**
  * `{flags, segments}` in LaunchDarkly's JSON, validated for shape and turned into the form the
@@ -8,5 +20,5 @@ import { RULESET_FORMAT, type StoredRuleset } from '../store/stored-ruleset'
 export const publishRuleset = (json: unknown, version: number, updatedAt: string): StoredRuleset => {
   const parsed = parseRuleset(json)
   if (!parsed.ok) throw new Error(`the ruleset is invalid: ${JSON.stringify(parsed.errors.slice(0, 3))}`)
-  return { format: RULESET_FORMAT, version, updatedAt, flags: parsed.ruleset.flags, segments: parsed.ruleset.segments }
+  return toPublished(parsed.ruleset, version, updatedAt)
 }
