@@ -10,7 +10,7 @@ import { publishRuleset, toPublished } from './published'
 import { shardName } from './shards'
 import { SocketHost, type ShardUpdate, type SocketView } from './socket-host'
 import { pruneSockets, type HubOpening } from './sockets'
-import { loadState, saveChange, type HubState } from './state'
+import { applyItems, loadState, saveChange, type HubState } from './state'
 import { planChange, type ChangeRejection, type ChangeResponse } from './writer'
 
 export type { ShardUpdate } from './socket-host'
@@ -104,12 +104,7 @@ export class Hub extends DurableObject<Env> {
     saveChange(this.ctx.storage, plan.meta, plan.flags, plan.segments)
     const before = this.#view(state).compiled
     state.meta = plan.meta
-    for (const [items, changes] of [[state.flags, plan.flags], [state.segments, plan.segments]] as const) {
-      for (const [key, item] of changes) {
-        if (item === undefined) items.delete(key)
-        else items.set(key, item)
-      }
-    }
+    applyItems(state, plan.flags, plan.segments)
     const ruleset = toPublished(plan.ruleset, plan.meta.version, plan.meta.updatedAt)
     this.#published = ruleset
     this.#compiled = undefined

@@ -1,5 +1,6 @@
 import type { JsonValue } from '../model/json'
 import type { EnvironmentSettings } from '../model/webhook'
+import type { ItemChanges } from './writer'
 
 /** What the Hub knows about KV, which trails its own storage by up to a second (or an outage). */
 export type KvState = {
@@ -26,15 +27,20 @@ export type HubMeta = {
   kv: KvState
 }
 
+/** Versions of deleted items: one that comes back must be newer (see writer.ts). */
+export type Tombstones = { flags: Map<string, number>; segments: Map<string, number> }
+
 export type HubState = {
   meta: HubMeta
   flags: Map<string, JsonValue>
   segments: Map<string, JsonValue>
+  tombstones: Tombstones
 }
 
 const META = 'meta'
 const FLAG = 'flag:'
 const SEGMENT = 'segment:'
+const TOMBSTONE = 'deleted-'
 
 export const emptyMeta = (environment: string): HubMeta => ({
   environment,
@@ -45,33 +51,45 @@ export const emptyMeta = (environment: string): HubMeta => ({
   kv: { version: 0, writtenAt: undefined, writes: 0, failures: 0, lastError: undefined, publishedLaunchDarklyId: undefined },
 })
 
-const loadItems = (storage: SyncKvStorage, prefix: string) =>
-  new Map([...storage.list<JsonValue>({ prefix })].map(([key, value]) => [key.slice(prefix.length), value]))
+const loadItems = <T = JsonValue>(storage: SyncKvStorage, prefix: string) =>
+  new Map([...storage.list<T>({ prefix })].map(([key, value]) => [key.slice(prefix.length), value]))
 
 /** Reads the whole state; an object that never took a change starts empty. */
 export const loadState = (storage: SyncKvStorage, environment: string): HubState => ({
   meta: storage.get<HubMeta>(META) ?? emptyMeta(environment),
   flags: loadItems(storage, FLAG),
   segments: loadItems(storage, SEGMENT),
+  tombstones: { flags: loadItems<number>(storage, TOMBSTONE + FLAG), segments: loadItems<number>(storage, TOMBSTONE + SEGMENT) },
 })
+
+/** Puts `changes` into the state in memory (saveChange stores them). */
+export const applyItems = (state: HubState, flags: ItemChanges, segments: ItemChanges) => {
+  const sections = [
+    [state.flags, state.tombstones.flags, flags],
+    [state.segments, state.tombstones.segments, segments],
+  ] as const
+  for (const [items, tombstones, changes] of sections) {
+    for (const [key, item] of changes.items) {
+      if (item === undefined) items.delete(key)
+      else items.set(key, item)
+      tombstones.delete(key)
+    }
+    for (const [key, version] of changes.tombstones) tombstones.set(key, version)
+  }
+}
 
 export const saveMeta = (storage: SyncKvStorage, meta: HubMeta) => storage.put(META, meta)
 
 /** Writes changed items (undefined deletes) and the meta, in one transaction. */
-export const saveChange = (
-  storage: DurableObjectStorage,
-  meta: HubMeta,
-  flags: Map<string, JsonValue | undefined>,
-  segments: Map<string, JsonValue | undefined>,
-) =>
+export const saveChange = (storage: DurableObjectStorage, meta: HubMeta, flags: ItemChanges, segments: ItemChanges) =>
   storage.transactionSync(() => {
-    for (const [key, value] of flags) {
-      if (value === undefined) storage.kv.delete(FLAG + key)
-      else storage.kv.put(FLAG + key, value)
-    }
-    for (const [key, value] of segments) {
-      if (value === undefined) storage.kv.delete(SEGMENT + key)
-      else storage.kv.put(SEGMENT + key, value)
+    for (const [prefix, changes] of [[FLAG, flags], [SEGMENT, segments]] as const) {
+      for (const [key, value] of changes.items) {
+        if (value === undefined) storage.kv.delete(prefix + key)
+        else storage.kv.put(prefix + key, value)
+        storage.kv.delete(TOMBSTONE + prefix + key)
+      }
+      for (const [key, version] of changes.tombstones) storage.kv.put(TOMBSTONE + prefix + key, version)
     }
     storage.kv.put(META, meta)
   })

@@ -3,7 +3,7 @@ import { checkRuleset } from '../model/check-ruleset'
 import { formatPath, type ValidationIssue } from '../model/issues'
 import { parseRuleset, type Ruleset } from '../model/ruleset'
 import type { Change } from '../model/webhook'
-import type { JsonValue } from '../model/json'
+import { isJsonObject, type JsonValue } from '../model/json'
 import { sha256Hex } from '../store/hash'
 import type { HubMeta, HubState } from './state'
 
@@ -28,26 +28,52 @@ export type ChangePlan =
       meta: HubMeta
       /** The whole ruleset after the change, validated and with its defaults filled. */
       ruleset: Ruleset
-      /** Changed items only; undefined deletes. */
-      flags: Map<string, JsonValue | undefined>
-      segments: Map<string, JsonValue | undefined>
+      /** Changed items only. */
+      flags: ItemChanges
+      segments: ItemChanges
     }
 
 const changeHash = (change: Change) =>
   sha256Hex(canonicalJson({ op: change.op, flags: change.flags, segments: change.segments, settings: change.settings ?? null }))
 
+const versionOf = (item: JsonValue | undefined): number =>
+  isJsonObject(item) && typeof item.version === 'number' ? item.version : 0
+
+const withoutVersion = (item: JsonValue) => {
+  if (!isJsonObject(item)) return canonicalJson(item)
+  const { version: _, ...rest } = item
+  return canonicalJson(rest)
+}
+
+/** Changed items (undefined deletes) and, for each deleted one, the version its deletion has. */
+export type ItemChanges = { items: Map<string, JsonValue | undefined>; tombstones: Map<string, number> }
+
 // Items whose JSON differs from what the state holds; a patch's null (and a replace's omission)
-// deletes, which counts only when the item existed.
-const diff = (current: Map<string, JsonValue>, incoming: Record<string, JsonValue>, replace: boolean) => {
-  const changes = new Map<string, JsonValue | undefined>()
-  for (const [key, item] of Object.entries(incoming)) {
-    const next = item === null ? undefined : item
-    const before = current.get(key)
-    if (next === undefined ? before !== undefined : before === undefined || canonicalJson(before) !== canonicalJson(next)) {
-      changes.set(key, next)
-    }
+// deletes, which counts only when the item existed. The Hub owns item versions, as LaunchDarkly
+// does: its SDKs drop an update whose version is not above the one they hold, so a changed item
+// gets at least one more than it had (or than its deletion had), whatever version was sent.
+const diff = (
+  current: Map<string, JsonValue>,
+  tombstones: ReadonlyMap<string, number>,
+  incoming: Record<string, JsonValue>,
+  replace: boolean,
+): ItemChanges => {
+  const changes: ItemChanges = { items: new Map(), tombstones: new Map() }
+  const remove = (key: string, before: JsonValue) => {
+    changes.items.set(key, undefined)
+    changes.tombstones.set(key, versionOf(before) + 1)
   }
-  if (replace) for (const key of current.keys()) if (!(key in incoming)) changes.set(key, undefined)
+  for (const [key, item] of Object.entries(incoming)) {
+    const before = current.get(key)
+    if (item === null) {
+      if (before !== undefined) remove(key, before)
+      continue
+    }
+    if (before !== undefined && versionOf(item) <= versionOf(before) && withoutVersion(item) === withoutVersion(before)) continue
+    const floor = before === undefined ? (tombstones.get(key) ?? 0) : versionOf(before) + 1
+    changes.items.set(key, isJsonObject(item) && versionOf(item) < floor ? { ...item, version: floor } : item)
+  }
+  if (replace) for (const [key, before] of current) if (!(key in incoming)) remove(key, before)
   return changes
 }
 
@@ -102,14 +128,14 @@ export const planChange = (state: HubState, change: Change, now: Date): ChangePl
     return rejected(409, 'version_conflict', `Version ${change.version} already exists with other content`)
   }
   const replace = change.op === 'replace'
-  const flags = diff(state.flags, change.flags, replace)
-  const segments = diff(state.segments, change.segments, replace)
+  const flags = diff(state.flags, state.tombstones.flags, change.flags, replace)
+  const segments = diff(state.segments, state.tombstones.segments, change.segments, replace)
   const settings = nextSettings(meta, change)
-  if (flags.size === 0 && segments.size === 0 && canonicalJson(settings) === canonicalJson(meta.settings)) return unchanged
+  if (flags.items.size === 0 && segments.items.size === 0 && canonicalJson(settings) === canonicalJson(meta.settings)) return unchanged
 
-  const tooLarge = oversizedItems(flags, 'flags').concat(oversizedItems(segments, 'segments'))
+  const tooLarge = oversizedItems(flags.items, 'flags').concat(oversizedItems(segments.items, 'segments'))
   if (tooLarge.length > 0) return rejected(413, 'item_too_large', 'An item is larger than the Hub can store', tooLarge)
-  const ruleset = { flags: merged(state.flags, flags), segments: merged(state.segments, segments) }
+  const ruleset = { flags: merged(state.flags, flags.items), segments: merged(state.segments, segments.items) }
   const parsed = parseRuleset(ruleset)
   const issues = parsed.ok ? checkRuleset(parsed.ruleset) : parsed.errors
   if (!parsed.ok || issues.length > 0) {
@@ -117,7 +143,7 @@ export const planChange = (state: HubState, change: Change, now: Date): ChangePl
   }
   const version = change.version ?? meta.version + 1
   const at = now.toISOString()
-  const changed = { flags: [...flags.keys()].sort(), segments: [...segments.keys()].sort() }
+  const changed = { flags: [...flags.items.keys()].sort(), segments: [...segments.items.keys()].sort() }
   return {
     type: 'apply',
     response: { environment: meta.environment, version, ...changed },
