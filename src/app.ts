@@ -10,6 +10,7 @@ import { admin } from './routes/admin'
 import { webhook } from './routes/webhook'
 import { stream } from './routes/stream'
 import { demo } from './routes/demo'
+import { launchDarkly } from './routes/launchdarkly'
 
 /** The Worker's Hono app: each route group is a sub-app in `src/routes/`, mounted here. */
 export const app = new Hono<AppEnv>()
@@ -30,6 +31,7 @@ app.route('/v1', stream)
 app.route('/demo', demo)
 app.route('/admin/v1/webhook', webhook)
 app.route('/admin/v1/environments', admin)
+app.route('/', launchDarkly)
 
 // DESIGN.md section 4: every error outside OFREP has this one shape
 const renderError = (error: unknown, c: Context<AppEnv>) => {

@@ -6,6 +6,36 @@ import type { SocketInfo } from './sockets'
 /** A socket's changes; `updatedAt` is when the change was accepted, so clients can show the delay. */
 export type Patch = { type: 'patch'; version: number; updatedAt: string; flags: Record<string, FlagState>; removed: string[] }
 
+/** What changed for one client: new or different states, and flags it may no longer see. */
+export type StateChanges<S> = { flags: Record<string, S>; removed: string[] }
+
+/**
+ * What changed for one client among the flags a change can affect, given its state of a flag
+ * before and after (undefined where it may not see the flag). Undefined when nothing did.
+ */
+export const changedStates = <S>(
+  affected: Iterable<string>,
+  before: (key: string) => S | undefined,
+  after: (key: string) => S | undefined,
+  same: (a: S | undefined, b: S | undefined) => boolean,
+): StateChanges<S> | undefined => {
+  const flags: Record<string, S> = {}
+  const removed: string[] = []
+  let changed = false
+  for (const key of affected) {
+    const previous = before(key)
+    const next = after(key)
+    if (next === undefined) {
+      if (previous !== undefined) removed.push(key)
+      else continue
+    } else if (!same(previous, next)) {
+      flags[key] = next
+    } else continue
+    changed = true
+  }
+  return changed ? { flags, removed } : undefined
+}
+
 /**
  * What changed for one socket between two rulesets, among the flags the change can affect: new
  * or different states, and flags it may no longer see (deleted, or made invisible to its kind).
@@ -19,20 +49,13 @@ export const patchFor = (
   version: number,
   updatedAt: string,
 ): Patch | undefined => {
-  const flags: Record<string, FlagState> = {}
-  const removed: string[] = []
-  let changed = false
-  for (const key of affected) {
-    const previous = stateIn(before, key, socket.context, socket.kind)
-    const next = stateIn(after, key, socket.context, socket.kind)
-    if (next === undefined) {
-      if (previous !== undefined) removed.push(key)
-    } else if (!sameState(previous, next)) {
-      flags[key] = next
-    } else continue
-    changed = true
-  }
-  return changed ? { type: 'patch', version, updatedAt, flags, removed } : undefined
+  const changes = changedStates(
+    affected,
+    (key) => stateIn(before, key, socket.context, socket.kind),
+    (key) => stateIn(after, key, socket.context, socket.kind),
+    sameState,
+  )
+  return changes && { type: 'patch', version, updatedAt, ...changes }
 }
 
 export type FanoutResult = { sockets: number; sent: number }

@@ -9,6 +9,7 @@ import { KvSync, wakeBy } from './kv-sync'
 import { publishRuleset, toPublished } from './published'
 import { shardName } from './shards'
 import { SocketHost, type ShardUpdate, type SocketView } from './socket-host'
+import { SDK_STREAM_PATH, SdkStreams, type SdkStreamOpening } from './sdk-streams'
 import { pruneSockets, type HubOpening } from './sockets'
 import { applyItems, loadState, saveChange, type HubState } from './state'
 import { planChange, type ChangeRejection, type ChangeResponse } from './writer'
@@ -50,11 +51,13 @@ export class Hub extends DurableObject<Env> {
   #published: StoredRuleset | undefined
   readonly #sync: KvSync
   readonly #host: SocketHost
+  readonly #sdk: SdkStreams
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     this.kv = env.FLAGS
     this.#sync = new KvSync(ctx)
+    this.#sdk = new SdkStreams(ctx)
     this.#host = new SocketHost(ctx, env, {
       load: (environment) => void this.#load(environment),
       view: () => this.#view(this.#load(this.#environmentOf())),
@@ -116,6 +119,8 @@ export class Hub extends DurableObject<Env> {
       new Promise<void>((resolve) =>
         setTimeout(() => {
           this.#host.notifyStreams(version)
+          const deleted = { flags: plan.flags.tombstones, segments: plan.segments.tombstones }
+          this.#sdk.change({ before, after: after.compiled, published: ruleset, flags, segments, deleted })
           if (shards > 1) {
             const update = { environment: state.meta.environment, version, ruleset, flags, segments }
             this.#publishToShards(shards, update).then(resolve, resolve)
@@ -186,6 +191,7 @@ export class Hub extends DurableObject<Env> {
       },
       sockets: shards === 1 ? this.socketCount() : await this.#shardSockets(environment, shards),
       eventStreams: this.#host.streams.size,
+      sdkStreams: this.#sdk.size,
     }
   }
 
@@ -201,8 +207,20 @@ export class Hub extends DurableObject<Env> {
     return this.#host.admit(opening)
   }
 
-  override fetch(request: Request): Promise<Response> {
+  override async fetch(request: Request): Promise<Response> {
+    if (new URL(request.url).pathname === SDK_STREAM_PATH) return this.#openSdkStream((await request.json()) as SdkStreamOpening)
     return this.#host.open(request)
+  }
+
+  /** A LaunchDarkly SDK stream (see SdkStreams), forwarded by the Worker after it checked the key. */
+  #openSdkStream(opening: SdkStreamOpening) {
+    const state = this.#load(opening.environment)
+    try {
+      return this.#sdk.open(opening, this.#publishedRuleset(state), this.#view(state).compiled)
+    } catch (error) {
+      // the Worker checked the context; this is only reached by a caller that did not
+      return new Response(`the stream could not open: ${(error as Error).message}`, { status: 400 })
+    }
   }
 
   override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer) {

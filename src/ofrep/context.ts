@@ -1,12 +1,8 @@
 import { parseContext, type EvaluationContext } from '../evaluation'
 import { ApiError } from '../errors'
 import { canonicalJson } from '../model/canonical-json'
+import { exceedsAttributes, MAX_CONTEXT_ATTRIBUTES, MAX_CONTEXT_KINDS } from '../model/context-size'
 import { isJsonObject } from '../model/json'
-
-// DESIGN.md section 8: a context may carry at most 50 attributes, counted through nested
-// objects and arrays, and at most 16 kinds.
-export const MAX_CONTEXT_ATTRIBUTES = 50
-export const MAX_CONTEXT_KINDS = 16
 
 /**
  * The context of an OFREP request body, `{ "context": { "targetingKey": "...", ... } }`, where
@@ -21,23 +17,6 @@ const contextOf = (body: unknown): Record<string, unknown> => {
     throw invalid('targetingKey must be a string', 'context.targetingKey')
   }
   return context
-}
-
-// Counts attributes through nested objects and arrays, giving up once past `limit`: a body
-// nested thousands deep (still under 64 KiB) is refused without walking, or overflowing, it.
-const exceedsAttributes = (value: unknown, limit: number): boolean => {
-  let count = 0
-  const pending: unknown[] = [value]
-  while (pending.length > 0) {
-    const next = pending.pop()
-    if (typeof next !== 'object' || next === null) continue
-    for (const child of Array.isArray(next) ? next : Object.values(next)) {
-      count += 1
-      if (count > limit) return true
-      pending.push(child)
-    }
-  }
-  return false
 }
 
 // OFREP's targetingKey is LaunchDarkly's key; a context without a kind is a user.

@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
 import type { ApiKeyRecord } from '../model/api-key'
+import { decodeBase64Url } from '../model/base64url'
 import { readOfrepContext } from '../ofrep/context'
 import { readApiKey } from '../store/api-keys'
 import { storeSources } from '../store/from-context'
@@ -27,12 +28,6 @@ const refuseSocket = (code: number, reason: string) => {
   server.send(JSON.stringify({ type: 'error', code: code === 4401 ? 'unauthorized' : 'invalid_context', message: reason }))
   server.close(code, reason)
   return new Response(null, { status: 101, webSocket: client })
-}
-
-const decodeBase64Url = (text: string) => {
-  const base64 = text.replace(/-/g, '+').replace(/_/g, '/')
-  const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4))
-  return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)))
 }
 
 const readContextParameter = (text: string | undefined): string => {
