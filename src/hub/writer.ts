@@ -70,7 +70,7 @@ const diff = (
       continue
     }
     if (before !== undefined && versionOf(item) <= versionOf(before) && withoutVersion(item) === withoutVersion(before)) continue
-    const floor = before === undefined ? (tombstones.get(key) ?? 0) : versionOf(before) + 1
+    const floor = before === undefined ? (tombstones.has(key) ? tombstones.get(key)! + 1 : 0) : versionOf(before) + 1
     changes.items.set(key, isJsonObject(item) && versionOf(item) < floor ? { ...item, version: floor } : item)
   }
   if (replace) for (const [key, before] of current) if (!(key in incoming)) remove(key, before)
