@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { parseSecrets } from '../src/webhook/signature'
 import { DEV_ENVIRONMENT, devVar } from './dev-credentials'
+import { history, rollback } from './history'
 import { signedHeaders } from './sign'
 import { ROOT } from './wrangler'
 
@@ -18,8 +19,11 @@ export const DEFAULT_URL = 'http://127.0.0.1:8787'
 export const WEBHOOK_PATH = '/admin/v1/webhook'
 /** A local Worker answers in milliseconds; this only stops a wedged server from hanging the script. */
 const TIMEOUT_MS = 30_000
-export const USAGE =
-  'usage: npm run push -- <file.json> [--env development] [--url http://127.0.0.1:8787] [--secret <secret>] [--json]'
+export const USAGE = [
+  'usage: npm run push -- <file.json> [--env development] [--url http://127.0.0.1:8787] [--secret <secret>] [--json]',
+  '       npm run push -- --history [--limit 20] [--env development] [--url …] [--token <admin token>]',
+  '       npm run push -- --rollback <version> [--env development] [--url …] [--token <admin token>]',
+].join('\n')
 
 export type PushOptions = ({ file: string } | { body: unknown }) & {
   /** Overrides the body's `environment`; default: the body's, else `development`. */
@@ -128,7 +132,22 @@ export const describeResult = (result: PushResult): string[] => {
   return lines
 }
 
-type CliOptions = { file: string; env?: string; url?: string; secret?: string; json: boolean; help: boolean }
+type CliOptions = {
+  file: string
+  env?: string
+  url?: string
+  secret?: string
+  json: boolean
+  help: boolean
+  /** Set for --history (how many changes) or --rollback (to which version) instead of a file. */
+  admin?: { history: number } | { rollback: number }
+  token?: string
+}
+
+const positiveInteger = (text: string | undefined, name: string) => {
+  const value = Number(text)
+  return Number.isSafeInteger(value) && value > 0 ? value : `${name} must be a whole number above 0, got "${text}"`
+}
 
 /** Reads the command line; any problem is a usage error. */
 export const parseCli = (argv: string[]): { ok: true; options: CliOptions } | { ok: false; message: string } => {
@@ -143,21 +162,32 @@ export const parseCli = (argv: string[]): { ok: true; options: CliOptions } | { 
         secret: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
+        history: { type: 'boolean', default: false },
+        limit: { type: 'string' },
+        rollback: { type: 'string' },
+        token: { type: 'string' },
       },
     })
   } catch (error) {
     return { ok: false, message: (error as Error).message.split('. ')[0] }
   }
   const { values, positionals } = parsed
-  const base = { env: values.env, url: values.url, secret: values.secret, json: values.json, help: values.help }
+  const base = { env: values.env, url: values.url, secret: values.secret, json: values.json, help: values.help, token: values.token }
   if (values.help) return { ok: true, options: { ...base, file: '' } }
+  if (values.url !== undefined && !isHttpUrl(values.url)) {
+    return { ok: false, message: `--url must be an http(s) URL, got "${values.url}"` }
+  }
+  if (values.history || values.rollback !== undefined) {
+    if (values.history && values.rollback !== undefined) return { ok: false, message: '--history or --rollback, not both' }
+    if (positionals.length > 0) return { ok: false, message: `no file with --${values.history ? 'history' : 'rollback'}` }
+    const count = values.history ? positiveInteger(values.limit ?? '20', '--limit') : positiveInteger(values.rollback, '--rollback')
+    if (typeof count === 'string') return { ok: false, message: count }
+    return { ok: true, options: { ...base, file: '', admin: values.history ? { history: count } : { rollback: count } } }
+  }
   if (positionals.length !== 1) {
     const message =
       positionals.length === 0 ? 'which file? none given' : `one file at a time, got ${positionals.length}`
     return { ok: false, message }
-  }
-  if (values.url !== undefined && !isHttpUrl(values.url)) {
-    return { ok: false, message: `--url must be an http(s) URL, got "${values.url}"` }
   }
   return { ok: true, options: { ...base, file: positionals[0] } }
 }
@@ -221,10 +251,21 @@ const main = async (argv: string[]): Promise<number> => {
     console.error(`${cli.message}\n${USAGE}`)
     return 2
   }
-  const { file, json, help, ...rest } = cli.options
+  const { file, json, help, admin, token, ...rest } = cli.options
   if (help) {
     console.log(USAGE)
     return 0
+  }
+  if (admin !== undefined) {
+    const target = { env: rest.env ?? DEV_ENVIRONMENT, url: rest.url ?? DEFAULT_URL, token }
+    try {
+      const result = 'history' in admin ? await history(target, admin.history) : await rollback(target, admin.rollback)
+      for (const line of result.ok ? result.value : result.lines) (result.ok ? console.log : console.error)(line)
+      return result.ok ? 0 : 1
+    } catch (error) {
+      console.error(unreachable(target.url, error))
+      return 1
+    }
   }
   try {
     // npm runs scripts from the package root; INIT_CWD is where the user typed the command.

@@ -11,6 +11,7 @@ import { shardName } from './shards'
 import { SocketHost, type ShardUpdate, type SocketView } from './socket-host'
 import { SDK_STREAM_PATH, SdkStreams, type SdkStreamOpening } from './sdk-streams'
 import { pruneSockets, type HubOpening } from './sockets'
+import { itemChanges, itemsAt, listChanges, pruneHistory, readChange, recordChange } from './history'
 import { applyItems, loadState, saveChange, type HubState } from './state'
 import { planChange, type ChangeRejection, type ChangeResponse } from './writer'
 
@@ -98,16 +99,31 @@ export class Hub extends DurableObject<Env> {
   /**
    * Applies a change from the webhook: decided and stored synchronously, so changes serialise.
    * `shards` is HUB_SHARDS as the Worker reads it: above 1, sockets live in shard objects.
+   * History records it as `rollbackTo` that version when set.
    */
-  async applyChange(change: Change, { shards = 1 }: { shards?: number } = {}): Promise<ApplyResult> {
+  async applyChange(change: Change, { shards = 1, rollbackTo }: { shards?: number; rollbackTo?: number } = {}): Promise<ApplyResult> {
     const state = this.#load(change.environment)
     const plan = planChange(state, change, new Date())
     if (plan.type === 'rejected') return { rejection: plan.rejection }
     if (plan.type === 'unchanged') return { response: plan.response, ruleset: undefined }
-    saveChange(this.ctx.storage, plan.meta, plan.flags, plan.segments)
+    const { version: at, updatedAt } = plan.meta
+    const summary = {
+      version: at,
+      at: updatedAt,
+      op: rollbackTo === undefined ? change.op : ('rollback' as const),
+      actor: change.actor ?? 'unknown',
+      ...(rollbackTo === undefined ? {} : { toVersion: rollbackTo }),
+      flags: plan.response.flags,
+      segments: plan.response.segments,
+    }
+    const items = itemChanges(state, plan)
+    saveChange(this.ctx.storage, plan.meta, plan.flags, plan.segments, () => {
+      recordChange(this.ctx.storage.kv, summary, items)
+      pruneHistory(this.ctx.storage.kv, Date.parse(updatedAt))
+    })
     const before = this.#view(state).compiled
     state.meta = plan.meta
-    applyItems(state, plan.flags, plan.segments)
+    applyItems(state, plan.flags, plan.segments, plan.meta.updatedAt)
     const ruleset = toPublished(plan.ruleset, plan.meta.version, plan.meta.updatedAt)
     this.#published = ruleset
     this.#compiled = undefined
@@ -238,6 +254,47 @@ export class Hub extends DurableObject<Env> {
 
   override async webSocketError(socket: WebSocket) {
     this.#host.drop(socket)
+  }
+
+  /** Accepted changes, newest first (see history.ts). */
+  changes(environment: string, query: { limit: number; before?: number }) {
+    this.#load(environment)
+    return listChanges(this.ctx.storage.kv, query)
+  }
+
+  /** One change with every item's before and after; undefined when history does not hold it. */
+  change(environment: string, version: number) {
+    this.#load(environment)
+    return readChange(this.ctx.storage.kv, version)
+  }
+
+  /**
+   * Makes a new version whose flags and segments equal version `toVersion`'s, through the same
+   * writer as the webhook; refused unless the current version is `expectedVersion`.
+   */
+  async rollback(
+    environment: string,
+    { toVersion, expectedVersion, actor, shards }: { toVersion: number; expectedVersion: number; actor: string; shards?: number },
+  ): Promise<ApplyResult> {
+    const state = this.#load(environment)
+    if (state.meta.version !== expectedVersion) {
+      const message = `The current version is ${state.meta.version}, not ${expectedVersion}: look again before rolling back`
+      return { rejection: { status: 409, code: 'version_conflict', message, details: [] } }
+    }
+    const items = itemsAt(this.ctx.storage.kv, { version: state.meta.version, flags: state.flags, segments: state.segments }, toVersion)
+    if (items === undefined) {
+      return { rejection: { status: 404, code: 'version_not_found', message: `History holds no version ${toVersion}`, details: [] } }
+    }
+    const change = {
+      environment,
+      version: undefined,
+      op: 'replace' as const,
+      flags: Object.fromEntries(items.flags),
+      segments: Object.fromEntries(items.segments),
+      settings: undefined,
+      actor,
+    }
+    return this.applyChange(change, { shards, rollbackTo: toVersion })
   }
 
   async createKey(environment: string, request: { kind: KeyKind; name: string; key?: string }) {

@@ -30,17 +30,22 @@ export type HubMeta = {
 /** Versions of deleted items: one that comes back must be newer (see writer.ts). */
 export type Tombstones = { flags: Map<string, number>; segments: Map<string, number> }
 
+/** When each flag and segment was created (ISO time); missing for items older than this record. */
+export type Born = { flags: Map<string, string>; segments: Map<string, string> }
+
 export type HubState = {
   meta: HubMeta
   flags: Map<string, JsonValue>
   segments: Map<string, JsonValue>
   tombstones: Tombstones
+  born: Born
 }
 
 const META = 'meta'
 const FLAG = 'flag:'
 const SEGMENT = 'segment:'
 const TOMBSTONE = 'deleted-'
+const BORN = 'born-'
 
 export const emptyMeta = (environment: string): HubMeta => ({
   environment,
@@ -60,36 +65,52 @@ export const loadState = (storage: SyncKvStorage, environment: string): HubState
   flags: loadItems(storage, FLAG),
   segments: loadItems(storage, SEGMENT),
   tombstones: { flags: loadItems<number>(storage, TOMBSTONE + FLAG), segments: loadItems<number>(storage, TOMBSTONE + SEGMENT) },
+  born: { flags: loadItems<string>(storage, BORN + FLAG), segments: loadItems<string>(storage, BORN + SEGMENT) },
 })
 
-/** Puts `changes` into the state in memory (saveChange stores them). */
-export const applyItems = (state: HubState, flags: ItemChanges, segments: ItemChanges) => {
+/** Puts `changes`, made at `at`, into the state in memory (saveChange stores them). */
+export const applyItems = (state: HubState, flags: ItemChanges, segments: ItemChanges, at: string) => {
   const sections = [
-    [state.flags, state.tombstones.flags, flags],
-    [state.segments, state.tombstones.segments, segments],
+    [state.flags, state.tombstones.flags, state.born.flags, flags],
+    [state.segments, state.tombstones.segments, state.born.segments, segments],
   ] as const
-  for (const [items, tombstones, changes] of sections) {
+  for (const [items, tombstones, born, changes] of sections) {
     for (const [key, item] of changes.items) {
       if (item === undefined) items.delete(key)
       else items.set(key, item)
       tombstones.delete(key)
     }
-    for (const [key, version] of changes.tombstones) tombstones.set(key, version)
+    for (const [key, version] of changes.tombstones) {
+      tombstones.set(key, version)
+      born.delete(key)
+    }
+    for (const key of changes.created) born.set(key, at)
   }
 }
 
 export const saveMeta = (storage: SyncKvStorage, meta: HubMeta) => storage.put(META, meta)
 
-/** Writes changed items (undefined deletes) and the meta, in one transaction. */
-export const saveChange = (storage: DurableObjectStorage, meta: HubMeta, flags: ItemChanges, segments: ItemChanges) =>
+/** Writes changed items (undefined deletes), the meta and whatever `also` writes, in one transaction. */
+export const saveChange = (
+  storage: DurableObjectStorage,
+  meta: HubMeta,
+  flags: ItemChanges,
+  segments: ItemChanges,
+  also: () => void = () => undefined,
+) =>
   storage.transactionSync(() => {
+    also()
     for (const [prefix, changes] of [[FLAG, flags], [SEGMENT, segments]] as const) {
       for (const [key, value] of changes.items) {
         if (value === undefined) storage.kv.delete(prefix + key)
         else storage.kv.put(prefix + key, value)
         storage.kv.delete(TOMBSTONE + prefix + key)
       }
-      for (const [key, version] of changes.tombstones) storage.kv.put(TOMBSTONE + prefix + key, version)
+      for (const [key, version] of changes.tombstones) {
+        storage.kv.put(TOMBSTONE + prefix + key, version)
+        storage.kv.delete(BORN + prefix + key)
+      }
+      for (const key of changes.created) storage.kv.put(BORN + prefix + key, meta.updatedAt)
     }
     storage.kv.put(META, meta)
   })

@@ -16,7 +16,7 @@ export type ChangeResponse = {
   segments: string[]
 }
 
-export type ChangeRejection = { status: 400 | 409 | 413; code: string; message: string; details: ValidationIssue[] }
+export type ChangeRejection = { status: 400 | 404 | 409 | 413; code: string; message: string; details: ValidationIssue[] }
 
 /** The Hub's verdict on a change: keep the state, refuse it, or move to `next`. */
 export type ChangePlan =
@@ -45,8 +45,11 @@ const withoutVersion = (item: JsonValue) => {
   return canonicalJson(rest)
 }
 
-/** Changed items (undefined deletes) and, for each deleted one, the version its deletion has. */
-export type ItemChanges = { items: Map<string, JsonValue | undefined>; tombstones: Map<string, number> }
+/**
+ * Changed items (undefined deletes), the keys of those that are new, and for each deleted one
+ * the version its deletion has.
+ */
+export type ItemChanges = { items: Map<string, JsonValue | undefined>; created: Set<string>; tombstones: Map<string, number> }
 
 // Items whose JSON differs from what the state holds; a patch's null (and a replace's omission)
 // deletes, which counts only when the item existed. The Hub owns item versions, as LaunchDarkly
@@ -58,7 +61,7 @@ const diff = (
   incoming: Record<string, JsonValue>,
   replace: boolean,
 ): ItemChanges => {
-  const changes: ItemChanges = { items: new Map(), tombstones: new Map() }
+  const changes: ItemChanges = { items: new Map(), created: new Set(), tombstones: new Map() }
   const remove = (key: string, before: JsonValue) => {
     changes.items.set(key, undefined)
     changes.tombstones.set(key, versionOf(before) + 1)
@@ -71,6 +74,7 @@ const diff = (
     }
     if (before !== undefined && versionOf(item) <= versionOf(before) && withoutVersion(item) === withoutVersion(before)) continue
     const floor = before === undefined ? (tombstones.has(key) ? tombstones.get(key)! + 1 : 0) : versionOf(before) + 1
+    if (before === undefined) changes.created.add(key)
     changes.items.set(key, isJsonObject(item) && versionOf(item) < floor ? { ...item, version: floor } : item)
   }
   if (replace) for (const [key, before] of current) if (!(key in incoming)) remove(key, before)

@@ -28,6 +28,8 @@ const common = {
   /** The version this change creates; absent means current + 1. */
   version: z.optional(z.int().check(z.minimum(1), z.maximum(Number.MAX_SAFE_INTEGER))),
   settings: z.optional(settingsSchema),
+  /** Who sends the change, for the history (else the Hub names the signing secret). */
+  actor: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
 }
 
 /** The admin webhook body (DESIGN.md section 5): replace everything, or patch items (null deletes). */
@@ -57,6 +59,8 @@ export type Change = {
   flags: Record<string, JsonValue>
   segments: Record<string, JsonValue>
   settings: EnvironmentSettings | undefined
+  /** Who made the change, as history records it. */
+  actor?: string
 }
 
 export type ParsedChange = { ok: true; change: Change } | { ok: false; errors: ValidationIssue[] }
@@ -105,6 +109,7 @@ export const parseWebhook = (json: unknown): ParsedChange => {
       flags: (isJsonObject(body.flags) ? body.flags : {}) as Record<string, JsonValue>,
       segments: (isJsonObject(body.segments) ? body.segments : {}) as Record<string, JsonValue>,
       settings: result.data.settings,
+      actor: result.data.actor,
     },
   }
 }

@@ -6,8 +6,9 @@ import { jsonBody } from '../middleware/json-body'
 import { KEY_KINDS } from '../model/api-key'
 import { toIssues } from '../model/issues'
 import * as z from '../model/zod'
-import { ENVIRONMENT_NAME } from '../model/webhook'
 import { shardCount } from '../hub/shards'
+import { environmentOf } from './environment-name'
+import { history } from './history'
 
 /** The admin API (bearer ADMIN_TOKEN), mounted at /admin/v1/environments. */
 export const admin = new Hono<AppEnv>()
@@ -19,16 +20,8 @@ const newKeySchema = z.strictObject({
   key: z.optional(z.string().check(z.minLength(8), z.maxLength(256))),
 })
 
-const environmentOf = (name: string) => {
-  if (!ENVIRONMENT_NAME.test(name)) {
-    throw new ApiError(400, 'invalid_environment', `"${name}" is not an environment name`, [
-      { path: 'environment', message: 'must be 1-64 lower-case letters, digits, "-" or "_"' },
-    ])
-  }
-  return name
-}
-
 admin.use('*', adminToken())
+admin.route('/', history)
 
 admin.get('/:env', async (c) => {
   const environment = environmentOf(c.req.param('env'))

@@ -5,7 +5,7 @@ import { ApiError } from '../errors'
 import { parseWebhook } from '../model/webhook'
 import type { Hub } from '../hub/hub'
 import { shardCount } from '../hub/shards'
-import { adoptRuleset, cacheRuleset } from '../store/rulesets'
+import { adoptEverywhereHere } from '../store/rulesets'
 import { parseSecrets, verifySignature } from '../webhook/signature'
 
 /** The signed admin webhook (DESIGN.md section 5), mounted at /admin/v1/webhook. */
@@ -49,6 +49,7 @@ webhook.post(
     const parsed = parseWebhook(readJson(bytes))
     if (!parsed.ok) throw new ApiError(400, 'invalid_change', 'The change is invalid', parsed.errors)
     const { environment } = parsed.change
+    parsed.change.actor ??= `webhook secret ${verdict.secretIndex + 1}`
     // Typed here rather than through the stub: RPC's serialisation types recurse without end on
     // JSON values
     const hub = c.env.HUB.getByName(environment) as unknown as { applyChange: Hub['applyChange'] }
@@ -59,10 +60,7 @@ webhook.post(
     }
     // This isolate and this colo serve the new version from the next request on; elsewhere KV
     // and the Cache API catch up (README, "Freshness").
-    if (result.ruleset !== undefined) {
-      adoptRuleset(environment, result.ruleset, Date.now())
-      c.executionCtx.waitUntil(cacheRuleset(caches.default, environment, result.ruleset).catch(() => undefined))
-    }
+    if (result.ruleset !== undefined) adoptEverywhereHere(environment, result.ruleset, c.executionCtx)
     const purge = c.env.CF_API_TOKEN && c.env.CF_ZONE_ID ? 'with the next KV write' : 'not configured'
     const purged = result.ruleset === undefined ? [] : ['isolate', 'colo cache']
     return c.json({ ...result.response, purged, globalPurge: purge })

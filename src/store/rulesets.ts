@@ -133,5 +133,15 @@ export const adoptRuleset = (environment: string, stored: StoredRuleset, now: nu
   return next
 }
 
+/**
+ * Serves a ruleset the Hub just accepted from this isolate and this colo's cache at once (other
+ * isolates and colos follow through KV: README, "Freshness").
+ */
+export const adoptEverywhereHere = (environment: string, stored: StoredRuleset, ctx: ExecutionContext) => {
+  adoptRuleset(environment, stored, Date.now())
+  const cache = typeof caches === 'undefined' ? undefined : caches.default
+  ctx.waitUntil(cacheRuleset(cache, environment, stored).catch(() => undefined))
+}
+
 /** Forgets every ruleset this isolate holds (tests share one isolate). */
 export const forgetRulesets = () => rulesets.clear()

@@ -30,7 +30,7 @@ export const SIGNATURE_TOLERANCE_SECONDS = 300
 export type SignatureFailure = 'missing' | 'malformed' | 'expired' | 'invalid'
 
 export type SignatureCheck =
-  | { ok: true; timestamp: number }
+  | { ok: true; timestamp: number; /** Which of the secrets signed it, from 0 (history names it). */ secretIndex: number }
   | { ok: false; reason: SignatureFailure; message: string }
 
 /** Raw request bytes, exactly as received (`await request.arrayBuffer()`). */
@@ -109,9 +109,9 @@ export const verifySignature = async ({
 
   const signed = signedBytes(parsed.t, body)
   const expected = parsed.v1.map(hexToBytes)
-  for (const secret of keys) {
+  for (const [secretIndex, secret] of keys.entries()) {
     const mac = new Uint8Array(await hmac(secret, signed))
-    if (expected.some((candidate) => equalInConstantTime(mac, candidate))) return { ok: true, timestamp }
+    if (expected.some((candidate) => equalInConstantTime(mac, candidate))) return { ok: true, timestamp, secretIndex }
   }
   const mismatch =
     expected.length === 1 ? 'the v1 signature does not match' : `none of the ${expected.length} v1 signatures matches`

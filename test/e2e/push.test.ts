@@ -69,6 +69,25 @@ describe('npm run push', () => {
     expect(await darkTheme()).toMatchObject({ value: true })
   })
 
+  it('lists the history and rolls back to a version, which the next OFREP request sees', async () => {
+    const runAdmin = (...args: string[]) =>
+      spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/push.ts', ...args, '--env', 'shop', '--url', String(worker.url), '--token', ADMIN_TOKEN], {
+        encoding: 'utf8',
+      })
+    const before = runAdmin('--history', '--limit', '2')
+    expect(before.status, before.stderr).toBe(0)
+    // newest first: the dark-theme patch over the examples; actor is the signing secret
+    expect(before.stdout).toMatch(/^v2 .* patch by webhook secret 1 {2}\(flags: dark-theme; segments: none\)\nv1 .* replace by webhook secret 1/)
+    const rolled = runAdmin('--rollback', '1')
+    expect(rolled.status, rolled.stderr).toBe(0)
+    expect(rolled.stdout).toContain('shop: version 3 restores version 1 (flags changed: dark-theme; segments changed: none)')
+    expect(await darkTheme()).toMatchObject({ value: false })
+    expect(runAdmin('--history', '--limit', '1').stdout).toMatch(/^v3 .* rollback to 1 by npm run push/)
+    const unknown = runAdmin('--rollback', '99')
+    expect(unknown.status).toBe(1)
+    expect(unknown.stderr).toContain('version_not_found')
+  })
+
   it('exits 1 with a clear message when the signature is wrong', () => {
     const result = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'scripts/push.ts', 'examples/dark-theme-off.json', '--env', 'shop', '--url', String(worker.url), '--secret', 'wrong'], { encoding: 'utf8' })
     expect(result.status).toBe(1)

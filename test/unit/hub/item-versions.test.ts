@@ -12,6 +12,7 @@ const emptyState = (): HubState => ({
   flags: new Map(),
   segments: new Map(),
   tombstones: { flags: new Map(), segments: new Map() },
+  born: { flags: new Map(), segments: new Map() },
 })
 
 // The webhook's schema parsed these bodies in the Worker; the planner takes them as sent
@@ -19,7 +20,7 @@ const apply = (state: HubState, change: { op: string; flags: Record<string, unkn
   const plan = planChange(state, { environment: 'env', ...change } as unknown as Change, new Date())
   if (plan.type !== 'apply') return plan
   state.meta = plan.meta
-  applyItems(state, plan.flags, plan.segments)
+  applyItems(state, plan.flags, plan.segments, plan.meta.updatedAt)
   return plan
 }
 
@@ -69,5 +70,15 @@ describe('item versions', () => {
     apply(state, { op: 'replace', flags: { a: boolFlag('a', { version: 5 }), b: boolFlag('b') }, segments: {} })
     apply(state, { op: 'replace', flags: { b: boolFlag('b') }, segments: {} })
     expect(state.tombstones.flags.get('a')).toBe(6)
+  })
+
+  it('records when each item was created, and forgets it with the item', () => {
+    const state = emptyState()
+    const first = apply(state, { op: 'patch', flags: { a: boolFlag('a') }, segments: {} })
+    const created = first.type === 'apply' ? first.meta.updatedAt : ''
+    apply(state, { op: 'patch', flags: { a: boolFlag('a', { on: false }) }, segments: {} })
+    expect(state.born.flags.get('a')).toBe(created)
+    apply(state, { op: 'patch', flags: { a: null }, segments: {} })
+    expect(state.born.flags.has('a')).toBe(false)
   })
 })

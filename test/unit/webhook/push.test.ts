@@ -39,6 +39,9 @@ describe('parseCli', () => {
       ['a.json', '--env', 'production', '--url=http://localhost:9000', '--secret', 's', '--json'],
       { file: 'a.json', env: 'production', url: 'http://localhost:9000', secret: 's', json: true },
     ],
+    ['takes --history with a default limit of 20', ['--history'], { admin: { history: 20 } }],
+    ['takes --history --limit', ['--history', '--limit', '5', '--token', 't'], { admin: { history: 5 }, token: 't' }],
+    ['takes --rollback with a version', ['--rollback', '3', '--env', 'shop'], { admin: { rollback: 3 }, env: 'shop' }],
   ])('%s', (_name, argv, expected) => {
     expect(parseCli(argv)).toMatchObject({ ok: true, options: expected })
   })
@@ -49,6 +52,10 @@ describe('parseCli', () => {
     ['refuses an unknown flag', ['a.json', '--force'], /Unknown option '--force'/],
     ['refuses a flag without its value', ['a.json', '--env'], /--env <value>' argument missing/],
     ['refuses a URL that is not http', ['a.json', '--url', 'localhost:8787'], /--url must be an http\(s\) URL/],
+    ['refuses --history and --rollback together', ['--history', '--rollback', '2'], /not both/],
+    ['refuses a file with --rollback', ['a.json', '--rollback', '2'], /no file with --rollback/],
+    ['refuses a rollback to no version', ['--rollback', 'latest'], /--rollback must be a whole number above 0/],
+    ['refuses a zero limit', ['--history', '--limit', '0'], /--limit must be a whole number above 0/],
   ])('%s', (_name, argv, message) => {
     const cli = parseCli(argv)
     expect(cli.ok).toBe(false)

@@ -24,7 +24,8 @@ type Row = {
   body?: Uint8Array | ArrayBuffer
   secrets?: Secrets
   now?: number
-  expected: { ok: true } | { reason: SignatureFailure; message?: RegExp }
+  /** `secretIndex`: which secret signed (default the first), as history names the sender. */
+  expected: { ok: true; secretIndex?: number } | { reason: SignatureFailure; message?: RegExp }
 }
 
 const rows: Row[] = [
@@ -38,13 +39,13 @@ const rows: Row[] = [
     name: 'accepts a signature made with the second of two secrets in WEBHOOK_SECRET',
     header: await sign(OLD_SECRET),
     secrets: `${SECRET}, ${OLD_SECRET}`,
-    expected: { ok: true },
+    expected: { ok: true, secretIndex: 1 },
   },
   {
     name: 'accepts a signature made with the second of a list of secrets',
     header: await sign(OLD_SECRET),
     secrets: [SECRET, OLD_SECRET],
-    expected: { ok: true },
+    expected: { ok: true, secretIndex: 1 },
   },
   { name: 'accepts a body given as an ArrayBuffer', header: VALID, body: BODY.slice().buffer, expected: { ok: true } },
   { name: 'accepts upper-case hex', header: `t=${T},v1=${HEX.toUpperCase()}`, expected: { ok: true } },
@@ -162,7 +163,7 @@ describe('verifySignature', () => {
   it.each(rows)('$name', async ({ header, body = BODY, secrets = SECRET, now = T, expected }) => {
     const check = await verifySignature({ header, body, secrets, now })
     if ('ok' in expected) {
-      expect(check).toEqual({ ok: true, timestamp: T })
+      expect(check).toEqual({ ok: true, timestamp: T, secretIndex: expected.secretIndex ?? 0 })
       return
     }
     if (check.ok) throw new Error(`expected ${expected.reason}, got ok`)
@@ -187,7 +188,7 @@ describe('verifySignature', () => {
     const bodyBuffer = Buffer.from(UNICODE_BODY)
     const hex = createHmac('sha256', SECRET).update(`${T}.`).update(bodyBuffer).digest('hex')
     const check = await verifySignature({ header: `t=${T},v1=${hex}`, body: bodyBuffer, secrets: SECRET, now: T })
-    expect(check).toEqual({ ok: true, timestamp: T })
+    expect(check).toEqual({ ok: true, timestamp: T, secretIndex: 0 })
   })
 
   it('throws when no secret is configured, since that is the server at fault', async () => {

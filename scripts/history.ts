@@ -1,0 +1,78 @@
+import { devVar } from './dev-credentials'
+import { ROOT } from './wrangler'
+
+/**
+ * `npm run push -- --history [--limit 20]` and `npm run push -- --rollback N`: the admin API's
+ * change history and rollback (README, "History and rollback"), for an environment.
+ */
+
+export type AdminTarget = {
+  env: string
+  /** The Worker's origin. */
+  url: string
+  /** Default: `ADMIN_TOKEN` from the environment, `.dev.vars`, then `.dev.vars.example`. */
+  token?: string
+  fetch?: typeof fetch
+}
+
+type Summary = { version: number; at: string; op: string; actor: string; toVersion?: number; flags: string[]; segments: string[] }
+
+/** What the admin API answered: ok, or the lines that say why not. */
+export type AdminResult<T> = { ok: true; value: T } | { ok: false; lines: string[] }
+
+const TIMEOUT_MS = 30_000
+
+const call = async <T>(target: AdminTarget, path: string, init: RequestInit = {}): Promise<AdminResult<T>> => {
+  const token = target.token ?? devVar('ADMIN_TOKEN', ROOT)
+  if (!token) return { ok: false, lines: ['no admin token: pass --token, set ADMIN_TOKEN, or add it to .dev.vars'] }
+  const url = `${target.url.replace(/\/+$/, '')}/admin/v1/environments/${encodeURIComponent(target.env)}${path}`
+  const response = await (target.fetch ?? fetch)(url, {
+    ...init,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    signal: AbortSignal.timeout(TIMEOUT_MS),
+  })
+  const text = await response.text()
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    body = undefined
+  }
+  if (response.ok) return { ok: true, value: body as T }
+  const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error
+  return { ok: false, lines: [`${target.env}: HTTP ${response.status}${error ? ` ${error.code}: ${error.message}` : ` ${text.slice(0, 500)}`}`] }
+}
+
+const listOf = (items: string[]) => (items.length > 0 ? items.join(', ') : 'none')
+
+/** One line a change: version, time, what it did and who, and what it touched. */
+export const describeChange = ({ version, at, op, actor, toVersion, flags, segments }: Summary) => {
+  const what = op === 'rollback' ? `rollback to ${toVersion}` : op
+  return `v${version}  ${at.replace('T', ' ').slice(0, 19)}  ${what} by ${actor}  (flags: ${listOf(flags)}; segments: ${listOf(segments)})`
+}
+
+/** The newest `limit` changes, one line each. */
+export const history = async (target: AdminTarget, limit: number): Promise<AdminResult<string[]>> => {
+  const answer = await call<{ changes: Summary[] }>(target, `/changes?limit=${limit}`)
+  if (!answer.ok) return answer
+  const lines = answer.value.changes.map(describeChange)
+  return { ok: true, value: lines.length > 0 ? lines : [`${target.env}: no changes yet`] }
+}
+
+/**
+ * Rolls back to `toVersion`, expecting the version the environment has right now: a change that
+ * lands in between makes the rollback fail (409) rather than undo it unseen.
+ */
+export const rollback = async (target: AdminTarget, toVersion: number): Promise<AdminResult<string[]>> => {
+  const status = await call<{ version: number }>(target, '')
+  if (!status.ok) return status
+  const body = JSON.stringify({ toVersion, expectedVersion: status.value.version, actor: 'npm run push' })
+  const answer = await call<{ version: number; unchanged?: boolean; flags: string[]; segments: string[] }>(target, '/rollback', { method: 'POST', body })
+  if (!answer.ok) return answer
+  const { version, unchanged, flags, segments } = answer.value
+  if (unchanged) return { ok: true, value: [`${target.env}: version ${version} already equals version ${toVersion} (unchanged)`] }
+  return {
+    ok: true,
+    value: [`${target.env}: version ${version} restores version ${toVersion} (flags changed: ${listOf(flags)}; segments changed: ${listOf(segments)})`],
+  }
+}

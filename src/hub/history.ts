@@ -1,0 +1,128 @@
+import type { JsonValue } from '../model/json'
+import type { ItemChanges } from './writer'
+
+/**
+ * Every change the Hub accepted, kept in its storage: a summary per version and, per changed
+ * flag or segment, what it was before and after. Rollback rebuilds an older version from them.
+ */
+
+export type ChangeOp = 'replace' | 'patch' | 'rollback'
+
+/** One accepted change, as `GET …/changes` lists it. */
+export type ChangeSummary = {
+  version: number
+  /** ISO 8601 time the Hub accepted it. */
+  at: string
+  op: ChangeOp
+  /** Who sent it: the webhook body's `actor`, else which signing secret; for admin calls, the caller. */
+  actor: string
+  /** For a rollback: the version whose flags and segments it restored. */
+  toVersion?: number
+  flags: string[]
+  segments: string[]
+}
+
+/** One item's change; null where it did not exist. */
+export type ItemChange = { key: string; before: JsonValue | null; after: JsonValue | null }
+
+/** A change in full, as `GET …/changes/{version}` answers it. */
+export type ChangeRecord = Omit<ChangeSummary, 'flags' | 'segments'> & { flags: ItemChange[]; segments: ItemChange[] }
+
+type Section = 'flags' | 'segments'
+
+/** Retention: the last 1,000 changes or 90 days, whichever keeps more. */
+export const KEEP_CHANGES = 1000
+export const KEEP_MS = 90 * 24 * 60 * 60 * 1000
+
+const SUMMARY = 'history:'
+const ITEM = 'history-item:'
+const COUNT = 'history-count'
+
+// Zero-padded, so storage lists versions in order
+const versionKey = (version: number) => String(version).padStart(16, '0')
+const itemPrefix = (version: number) => `${ITEM}${versionKey(version)}:`
+
+// Before and after apart: each may be as large as one stored item, and together too large for one value
+const itemKey = (version: number, section: Section, key: string, side: 'before' | 'after') =>
+  `${itemPrefix(version)}${section}:${side}:${key}`
+
+/** Writes a change (call it inside the transaction that applies it). */
+export const recordChange = (storage: SyncKvStorage, summary: ChangeSummary, items: Record<Section, ItemChange[]>) => {
+  storage.put(SUMMARY + versionKey(summary.version), summary)
+  storage.put(COUNT, (storage.get<number>(COUNT) ?? 0) + 1)
+  for (const section of ['flags', 'segments'] as const) {
+    for (const { key, before, after } of items[section]) {
+      if (before !== null) storage.put(itemKey(summary.version, section, key, 'before'), before)
+      if (after !== null) storage.put(itemKey(summary.version, section, key, 'after'), after)
+    }
+  }
+}
+
+export const changeSummary = (storage: SyncKvStorage, version: number) => storage.get<ChangeSummary>(SUMMARY + versionKey(version))
+
+/** Newest first: at most `limit` changes older than version `before` (all when undefined). */
+export const listChanges = (storage: SyncKvStorage, { limit, before }: { limit: number; before?: number }): ChangeSummary[] => {
+  const end = before === undefined ? undefined : SUMMARY + versionKey(before)
+  return [...storage.list<ChangeSummary>({ prefix: SUMMARY, end, reverse: true, limit })].map(([, summary]) => summary)
+}
+
+/** A change with every item's before and after, or undefined when history does not hold it. */
+export const readChange = (storage: SyncKvStorage, version: number): ChangeRecord | undefined => {
+  const summary = changeSummary(storage, version)
+  if (summary === undefined) return undefined
+  const item = (section: Section) => (key: string): ItemChange => ({
+    key,
+    before: storage.get<JsonValue>(itemKey(version, section, key, 'before')) ?? null,
+    after: storage.get<JsonValue>(itemKey(version, section, key, 'after')) ?? null,
+  })
+  return { ...summary, flags: summary.flags.map(item('flags')), segments: summary.segments.map(item('segments')) }
+}
+
+/**
+ * The flags and segments as they were at `version`, rebuilt from the current ones by undoing each
+ * later change; undefined when history does not hold `version`. History is pruned oldest first,
+ * so holding `version` means holding every later change (versions a webhook skipped never
+ * existed and changed nothing).
+ */
+export const itemsAt = (
+  storage: SyncKvStorage,
+  current: { version: number; flags: ReadonlyMap<string, JsonValue>; segments: ReadonlyMap<string, JsonValue> },
+  version: number,
+): { flags: Map<string, JsonValue>; segments: Map<string, JsonValue> } | undefined => {
+  if (version !== current.version && changeSummary(storage, version) === undefined) return undefined
+  const items = { flags: new Map(current.flags), segments: new Map(current.segments) }
+  const later = storage.list<ChangeSummary>({ prefix: SUMMARY, startAfter: SUMMARY + versionKey(version), reverse: true })
+  for (const [, summary] of later) {
+    const change = readChange(storage, summary.version)!
+    for (const section of ['flags', 'segments'] as const) {
+      for (const { key, before } of change[section]) {
+        if (before === null) items[section].delete(key)
+        else items[section].set(key, before)
+      }
+    }
+  }
+  return items
+}
+
+/** Drops the oldest changes while more than KEEP_CHANGES are held and the oldest is older than KEEP_MS. */
+export const pruneHistory = (storage: SyncKvStorage, now: number) => {
+  let count = storage.get<number>(COUNT) ?? 0
+  while (count > KEEP_CHANGES) {
+    const [oldest] = storage.list<ChangeSummary>({ prefix: SUMMARY, limit: 1 })
+    if (oldest === undefined || now - Date.parse(oldest[1].at) <= KEEP_MS) break
+    storage.delete(oldest[0])
+    for (const [key] of storage.list({ prefix: itemPrefix(oldest[1].version) })) storage.delete(key)
+    count -= 1
+  }
+  storage.put(COUNT, count)
+}
+
+/** Each changed item's before (from `current`) and after (from the change), for `recordChange`. */
+export const itemChanges = (
+  current: { flags: ReadonlyMap<string, JsonValue>; segments: ReadonlyMap<string, JsonValue> },
+  changes: Record<Section, ItemChanges>,
+): Record<Section, ItemChange[]> => {
+  const section = (name: Section) =>
+    [...changes[name].items].map(([key, after]) => ({ key, before: current[name].get(key) ?? null, after: after ?? null }))
+  return { flags: section('flags'), segments: section('segments') }
+}
