@@ -1,5 +1,7 @@
 import type { JsonValue } from '../model/json'
-import type { ItemChanges } from './writer'
+import type { Change } from '../model/webhook'
+import type { HubState } from './state'
+import type { ChangeRejection, ItemChanges } from './writer'
 
 /**
  * Every change the Hub accepted, kept in its storage: a summary per version and, per changed
@@ -125,4 +127,42 @@ export const itemChanges = (
   const section = (name: Section) =>
     [...changes[name].items].map(([key, after]) => ({ key, before: current[name].get(key) ?? null, after: after ?? null }))
   return { flags: section('flags'), segments: section('segments') }
+}
+
+/** The history summary of a change about to be applied (a rollback to `rollbackTo` when set). */
+export const summaryOf = (
+  change: Change,
+  plan: { meta: { version: number; updatedAt: string }; response: { flags: string[]; segments: string[] } },
+  rollbackTo: number | undefined,
+): ChangeSummary => ({
+  version: plan.meta.version,
+  at: plan.meta.updatedAt,
+  op: rollbackTo === undefined ? change.op : 'rollback',
+  actor: change.actor ?? 'unknown',
+  ...(rollbackTo === undefined ? {} : { toVersion: rollbackTo }),
+  flags: plan.response.flags,
+  segments: plan.response.segments,
+})
+
+/**
+ * The change that restores version `toVersion`: a replace of every flag and segment, refused
+ * unless the environment is still at `expectedVersion` (so nothing lands unseen in between).
+ */
+export const rollbackChange = (
+  storage: SyncKvStorage,
+  state: HubState,
+  { toVersion, expectedVersion, actor }: { toVersion: number; expectedVersion: number; actor: string },
+): { change: Change } | { rejection: ChangeRejection } => {
+  const { version } = state.meta
+  if (version !== expectedVersion) {
+    const message = `The current version is ${version}, not ${expectedVersion}: look again before rolling back`
+    return { rejection: { status: 409, code: 'version_conflict', message, details: [] } }
+  }
+  const items = itemsAt(storage, { version, flags: state.flags, segments: state.segments }, toVersion)
+  if (items === undefined) {
+    return { rejection: { status: 404, code: 'version_not_found', message: `History holds no version ${toVersion}`, details: [] } }
+  }
+  const { environment } = state.meta
+  const [flags, segments] = [Object.fromEntries(items.flags), Object.fromEntries(items.segments)]
+  return { change: { environment, version: undefined, op: 'replace', flags, segments, settings: undefined, actor } }
 }

@@ -11,7 +11,7 @@ import { shardName } from './shards'
 import { SocketHost, type ShardUpdate, type SocketView } from './socket-host'
 import { SDK_STREAM_PATH, SdkStreams, type SdkStreamOpening } from './sdk-streams'
 import { pruneSockets, type HubOpening } from './sockets'
-import { itemChanges, itemsAt, listChanges, pruneHistory, readChange, recordChange } from './history'
+import { itemChanges, listChanges, pruneHistory, readChange, recordChange, rollbackChange, summaryOf } from './history'
 import { applyItems, loadState, saveChange, type HubState } from './state'
 import { planChange, type ChangeRejection, type ChangeResponse } from './writer'
 
@@ -106,20 +106,10 @@ export class Hub extends DurableObject<Env> {
     const plan = planChange(state, change, new Date())
     if (plan.type === 'rejected') return { rejection: plan.rejection }
     if (plan.type === 'unchanged') return { response: plan.response, ruleset: undefined }
-    const { version: at, updatedAt } = plan.meta
-    const summary = {
-      version: at,
-      at: updatedAt,
-      op: rollbackTo === undefined ? change.op : ('rollback' as const),
-      actor: change.actor ?? 'unknown',
-      ...(rollbackTo === undefined ? {} : { toVersion: rollbackTo }),
-      flags: plan.response.flags,
-      segments: plan.response.segments,
-    }
     const items = itemChanges(state, plan)
     saveChange(this.ctx.storage, plan.meta, plan.flags, plan.segments, () => {
-      recordChange(this.ctx.storage.kv, summary, items)
-      pruneHistory(this.ctx.storage.kv, Date.parse(updatedAt))
+      recordChange(this.ctx.storage.kv, summaryOf(change, plan, rollbackTo), items)
+      pruneHistory(this.ctx.storage.kv, Date.parse(plan.meta.updatedAt))
     })
     const before = this.#view(state).compiled
     state.meta = plan.meta
@@ -276,25 +266,9 @@ export class Hub extends DurableObject<Env> {
     environment: string,
     { toVersion, expectedVersion, actor, shards }: { toVersion: number; expectedVersion: number; actor: string; shards?: number },
   ): Promise<ApplyResult> {
-    const state = this.#load(environment)
-    if (state.meta.version !== expectedVersion) {
-      const message = `The current version is ${state.meta.version}, not ${expectedVersion}: look again before rolling back`
-      return { rejection: { status: 409, code: 'version_conflict', message, details: [] } }
-    }
-    const items = itemsAt(this.ctx.storage.kv, { version: state.meta.version, flags: state.flags, segments: state.segments }, toVersion)
-    if (items === undefined) {
-      return { rejection: { status: 404, code: 'version_not_found', message: `History holds no version ${toVersion}`, details: [] } }
-    }
-    const change = {
-      environment,
-      version: undefined,
-      op: 'replace' as const,
-      flags: Object.fromEntries(items.flags),
-      segments: Object.fromEntries(items.segments),
-      settings: undefined,
-      actor,
-    }
-    return this.applyChange(change, { shards, rollbackTo: toVersion })
+    const planned = rollbackChange(this.ctx.storage.kv, this.#load(environment), { toVersion, expectedVersion, actor })
+    if ('rejection' in planned) return planned
+    return this.applyChange(planned.change, { shards, rollbackTo: toVersion })
   }
 
   async createKey(environment: string, request: { kind: KeyKind; name: string; key?: string }) {
