@@ -7,7 +7,9 @@ import type { StoredRuleset } from '../store/stored-ruleset'
 import { createKey, hasKey, listKeys, publishPendingKeys, revokeKey } from './api-keys'
 import { KvSync, wakeBy } from './kv-sync'
 import { publishRuleset, toPublished } from './published'
-import { shardName } from './shards'
+import { shardCount, shardName } from './shards'
+import { shardSockets, statusOf } from './status'
+import { Timetable, type TimetableCall } from './timetable'
 import { SocketHost, type ShardUpdate, type SocketView } from './socket-host'
 import { SDK_STREAM_PATH, SdkStreams, type SdkStreamOpening } from './sdk-streams'
 import { pruneSockets, type HubOpening } from './sockets'
@@ -44,6 +46,8 @@ export class Hub extends DurableObject<Env> {
   kv: KVNamespace
   /** How purge requests leave; a field so tests can answer for Cloudflare's API. */
   send: typeof fetch = (input, init) => fetch(input, init)
+  /** The clock schedules and rollouts run by; tests set their own. */
+  now = () => Date.now()
   /** Cloudflare API credentials for purges (CF_API_TOKEN, CF_ZONE_ID); tests may set their own. */
   purgeCredentials = () => ({ apiToken: this.env.CF_API_TOKEN, zoneId: this.env.CF_ZONE_ID })
   #state: HubState | undefined
@@ -53,12 +57,20 @@ export class Hub extends DurableObject<Env> {
   readonly #sync: KvSync
   readonly #host: SocketHost
   readonly #sdk: SdkStreams
+  readonly #timetable: Timetable
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     this.kv = env.FLAGS
     this.#sync = new KvSync(ctx)
     this.#sdk = new SdkStreams(ctx)
+    this.#timetable = new Timetable({
+      storage: ctx.storage.kv,
+      state: () => this.#load(this.#environmentOf()),
+      now: () => this.now(),
+      apply: (change, mark) => this.applyChange(change, { shards: shardCount(env.HUB_SHARDS), mark }),
+      wake: (at) => wakeBy(ctx.storage, at),
+    })
     this.#host = new SocketHost(ctx, env, {
       load: (environment) => void this.#load(environment),
       view: () => this.#view(this.#load(this.#environmentOf())),
@@ -101,7 +113,10 @@ export class Hub extends DurableObject<Env> {
    * `shards` is HUB_SHARDS as the Worker reads it: above 1, sockets live in shard objects.
    * History records it as `rollbackTo` that version when set.
    */
-  async applyChange(change: Change, { shards = 1, rollbackTo }: { shards?: number; rollbackTo?: number } = {}): Promise<ApplyResult> {
+  async applyChange(
+    change: Change,
+    { shards = 1, rollbackTo, mark }: { shards?: number; rollbackTo?: number; mark?: (version: number) => void } = {},
+  ): Promise<ApplyResult> {
     const state = this.#load(change.environment)
     const plan = planChange(state, change, new Date())
     if (plan.type === 'rejected') return { rejection: plan.rejection }
@@ -110,6 +125,7 @@ export class Hub extends DurableObject<Env> {
     saveChange(this.ctx.storage, plan.meta, plan.flags, plan.segments, () => {
       recordChange(this.ctx.storage.kv, summaryOf(change, plan, rollbackTo), items)
       pruneHistory(this.ctx.storage.kv, Date.parse(plan.meta.updatedAt))
+      mark?.(plan.meta.version)
     })
     const before = this.#view(state).compiled
     state.meta = plan.meta
@@ -150,6 +166,7 @@ export class Hub extends DurableObject<Env> {
     if (!(await publishPendingKeys(this.ctx.storage.kv, this.kv, meta.environment))) {
       await wakeBy(this.ctx.storage, Date.now() + KEY_RETRY_MS)
     }
+    if (meta.lastChange !== undefined) await this.#timetable.runDue()
   }
 
   async #publishToShards(shards: number, update: ShardUpdate) {
@@ -177,35 +194,10 @@ export class Hub extends DurableObject<Env> {
 
   /** Version, counts, last change and KV state, for the admin API; undefined if never changed. */
   async status(environment: string, { shards = 1 }: { shards?: number } = {}) {
-    const { meta, flags, segments } = this.#load(environment)
-    if (meta.lastChange === undefined) return undefined
-    return {
-      environment,
-      version: meta.version,
-      updatedAt: meta.updatedAt,
-      flags: flags.size,
-      segments: segments.size,
-      settings: meta.settings,
-      lastChange: { at: meta.lastChange.at, version: meta.lastChange.version, flags: meta.lastChange.flags, segments: meta.lastChange.segments },
-      kv: {
-        version: meta.kv.version,
-        pending: meta.kv.version < meta.version,
-        writtenAt: meta.kv.writtenAt ?? null,
-        writes: meta.kv.writes,
-        failures: meta.kv.failures,
-        lastError: meta.kv.lastError ?? null,
-      },
-      sockets: shards === 1 ? this.socketCount() : await this.#shardSockets(environment, shards),
-      eventStreams: this.#host.streams.size,
-      sdkStreams: this.#sdk.size,
-    }
-  }
-
-  async #shardSockets(environment: string, shards: number) {
-    const counts = await Promise.all(
-      Array.from({ length: shards }, (_, index) => this.env.HUB.getByName(shardName(environment, index)).socketCount()),
-    )
-    return counts.reduce((sum, count) => sum + count, 0)
+    const state = this.#load(environment)
+    if (state.meta.lastChange === undefined) return undefined
+    const sockets = shards === 1 ? this.socketCount() : await shardSockets(this.env, environment, shards)
+    return statusOf(state, { sockets, eventStreams: this.#host.streams.size, sdkStreams: this.#sdk.size })
   }
 
   /** Records a socket the Worker is about to forward (see SocketHost.admit). */
@@ -269,6 +261,19 @@ export class Hub extends DurableObject<Env> {
     const planned = rollbackChange(this.ctx.storage.kv, this.#load(environment), { toVersion, expectedVersion, actor })
     if ('rejection' in planned) return planned
     return this.applyChange(planned.change, { shards, rollbackTo: toVersion })
+  }
+
+  /**
+   * Scheduled changes and progressive rollouts: one call that names what to do (see Timetable).
+   * Undefined for an environment without changes yet.
+   */
+  timetable(environment: string, call: TimetableCall) {
+    if (this.#load(environment).meta.lastChange === undefined) return undefined
+    const check = (change: Change) => {
+      const plan = planChange(this.#load(environment), change, new Date(this.now()))
+      return plan.type === 'rejected' ? plan.rejection : undefined
+    }
+    return this.#timetable.call(call, check)
   }
 
   async createKey(environment: string, request: { kind: KeyKind; name: string; key?: string }) {

@@ -9,6 +9,7 @@ import * as z from '../model/zod'
 import { shardCount } from '../hub/shards'
 import { environmentOf } from './environment-name'
 import { history } from './history'
+import { timetable } from './timetable'
 
 /** The admin API (bearer ADMIN_TOKEN), mounted at /admin/v1/environments. */
 export const admin = new Hono<AppEnv>()
@@ -22,6 +23,7 @@ const newKeySchema = z.strictObject({
 
 admin.use('*', adminToken())
 admin.route('/', history)
+admin.route('/', timetable)
 
 admin.get('/:env', async (c) => {
   const environment = environmentOf(c.req.param('env'))
@@ -54,3 +56,4 @@ admin.delete('/:env/keys/:id', async (c) => {
   }
   return c.body(null, 204)
 })
+
