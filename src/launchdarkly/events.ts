@@ -16,7 +16,7 @@ const addCounters = (evaluations: EventsReceived['evaluations'], features: unkno
   for (const [flag, summary] of Object.entries(features)) {
     const counters = isJsonObject(summary) ? summary.counters : undefined
     if (!Array.isArray(counters)) throw invalid('A summarised flag needs a "counters" array', `${at}.features.${flag}`)
-    const byVariation = (evaluations[flag] ??= {})
+    const byVariation = (evaluations[flag] ??= Object.create(null) as Record<string, number>)
     for (const counter of counters) {
       const count = isJsonObject(counter) ? counter.count : undefined
       if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
@@ -34,7 +34,8 @@ const addCounters = (evaluations: EventsReceived['evaluations'], features: unkno
  */
 export const readAnalyticsEvents = (body: unknown): EventsReceived => {
   if (!Array.isArray(body)) throw invalid('The body must be a JSON array of events')
-  const received: EventsReceived = { events: body.length, kinds: {}, evaluations: {} }
+  // Keys come from the payload ("__proto__" among them): records without a prototype take any
+  const received: EventsReceived = { events: body.length, kinds: Object.create(null), evaluations: Object.create(null) }
   body.forEach((event, index) => {
     if (!isJsonObject(event) || typeof event.kind !== 'string' || event.kind === '') {
       throw invalid('Each event must be an object with a "kind"', `body[${index}]`)
