@@ -20,6 +20,12 @@ export type Env = {
   HUB_SHARDS?: string
   /** Comma-separated origins allowed to call from browsers; `*` (the default) allows any. */
   CORS_ORIGINS?: string
+  /** Where pages under BOOTSTRAP_PATHS are proxied from, e.g. `https://www.example.com` (unset: no proxy). */
+  ORIGIN?: string
+  /** Comma-separated path patterns proxied to ORIGIN with flags injected (`*` within a segment, `**` across). */
+  BOOTSTRAP_PATHS?: string
+  /** The client key whose environment and flags bootstrapped pages get. */
+  BOOTSTRAP_KEY?: string
   WEBHOOK_SECRET?: string
   ADMIN_TOKEN?: string
   CF_API_TOKEN?: string

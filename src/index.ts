@@ -1,5 +1,6 @@
 import { app } from './app'
 import type { Env } from './env'
+import { isBootstrapRequest, proxyBootstrap } from './routes/bootstrap'
 import { OFREP_BULK_PATH, ofrepBulk } from './routes/ofrep-bulk'
 
 export { Hub } from './hub/hub'
@@ -13,5 +14,10 @@ const isOfrepBulk = ({ method, url }: Request) =>
 // `satisfies` rather than a type annotation keeps `fetch` non-optional in the inferred type,
 // so tests can call it without asserting that it exists.
 export default {
-  fetch: (request, env, ctx) => (isOfrepBulk(request) ? ofrepBulk(request, env, ctx) : app.fetch(request, env, ctx)),
+  fetch: (request, env, ctx) => {
+    if (isOfrepBulk(request)) return ofrepBulk(request, env, ctx)
+    // pages proxied to ORIGIN with flags injected (issue #15); off unless ORIGIN is set
+    if (isBootstrapRequest(request, env)) return proxyBootstrap(request, env, ctx)
+    return app.fetch(request, env, ctx)
+  },
 } satisfies ExportedHandler<Env>

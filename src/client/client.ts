@@ -4,6 +4,7 @@ import { applyPatch, applyPut, fromValues, valueOf, type Applied, type FlagState
 import { fetchFlags, type BulkAnswer } from './ofrep'
 import { createReady } from './ready'
 import { BAD_CONTEXT, BAD_KEY, openStream, streamUrl, type ServerMessage, type Stream } from './socket'
+import { readPageBootstrap } from './page-bootstrap'
 import { createPersister, readStored, storageKey } from './storage'
 import type { Client, ClientOptions, FetchLike, FlagValue, ValueOf, WebSocketConstructor } from './types'
 import { detailFor } from './variation'
@@ -37,6 +38,8 @@ const asError = (error: unknown) => (error instanceof Error ? error : new Error(
  */
 export const createClient = (options: ClientOptions): Client => {
   const { key, storage, bootstrap } = options
+  // values the edge wrote into the page win over stored ones and come with their version and ETag
+  const page = bootstrap === undefined ? readPageBootstrap(options.context) : undefined
   const baseUrl = options.baseUrl.replace(/\/+$/, '')
   // called as a plain function: browsers refuse `fetch` called as another object's method
   const send: FetchLike = options.fetch ?? (globalThis.fetch as FetchLike)
@@ -48,14 +51,14 @@ export const createClient = (options: ClientOptions): Client => {
   const persister =
     storage && createPersister(storage, (error) => logger.warn('edgeflags: could not store flags', error))
 
-  let context = options.context
-  let states: FlagStates = bootstrap === undefined ? {} : fromValues(bootstrap, 'STATIC')
-  let hasValues = bootstrap !== undefined
+  let context = options.context ?? page?.context ?? {}
+  let states: FlagStates = page ? page.flags : bootstrap === undefined ? {} : fromValues(bootstrap, 'STATIC')
+  let hasValues = bootstrap !== undefined || page !== undefined
   /** The newest version applied: a patch must be newer, an OFREP answer as new while the socket is live. */
-  let version = -1
+  let version = page?.version ?? -1
   /** When the server accepted the newest version applied (from the stream). */
   let updatedAt: string | undefined
-  let etag: string | undefined
+  let etag = page?.etag
   /** Bumped by identify and close, so answers to earlier requests are dropped. */
   let generation = 0
   /** Aborts the fetches of this generation. */
@@ -249,7 +252,7 @@ export const createClient = (options: ClientOptions): Client => {
   const stateOf = (flag: string): FlagState | undefined => (hasOwn(states, flag) ? states[flag] : undefined)
   const report = (error: unknown) => logger.warn('edgeflags:', error)
 
-  start(bootstrap === undefined).catch(report)
+  start(bootstrap === undefined && page === undefined).catch(report)
 
   return {
     ready: () => ready.promise,

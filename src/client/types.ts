@@ -72,8 +72,12 @@ export type ClientOptions = {
   baseUrl: string
   /** A client, mobile or server key. */
   key: string
-  context: EvaluationContext
-  /** Values to serve until the server answers (for example rendered into the page). */
+  /**
+   * Default: the context the edge evaluated a bootstrapped page for (`<script id="edgeflags-bootstrap">`,
+   * read synchronously at creation, so its values are served before the first paint), else `{}`.
+   */
+  context?: EvaluationContext
+  /** Values to serve until the server answers; when set, the page's bootstrap is not read. */
   bootstrap?: Record<string, FlagValue>
   /** Keeps last-known values per base URL, key and context; read at start when there is no bootstrap. */
   storage?: FlagStorage

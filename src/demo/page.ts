@@ -30,6 +30,14 @@ export const demoPage = (key: string) => `<!doctype html>
 </style>
 </head>
 <body>
+<script>
+  // Zero flicker: the theme from the flags the edge put into <head>, set before the first paint
+  // (the module below runs after parsing, too late for it); an identified user has no bootstrap
+  try {
+    const boot = JSON.parse(document.getElementById('edgeflags-bootstrap').textContent)
+    if (!localStorage.getItem('edgeflags-demo-user')) document.body.classList.toggle('dark', boot.flags['dark-theme'].value === true)
+  } catch {}
+</script>
 <header>
   <h1>Edge Shop</h1>
   <span id="status" class="status muted">connecting…</span>
@@ -59,10 +67,14 @@ export const demoPage = (key: string) => `<!doctype html>
 <script type="module">
   import { createClient } from '/demo/client.js'
   const $ = (id) => document.getElementById(id)
-  const user = localStorage.getItem('edgeflags-demo-user') ?? 'visitor-' + Math.random().toString(36).slice(2, 8)
-  localStorage.setItem('edgeflags-demo-user', user)
+  // a user identified earlier, else the visitor the edge evaluated for (its key is in an HttpOnly
+  // cookie, so the client takes the context from the bootstrap), else someone new
+  const stored = localStorage.getItem('edgeflags-demo-user')
+  const boot = document.getElementById('edgeflags-bootstrap')
+  const user = stored ?? (boot ? JSON.parse(boot.textContent).context.targetingKey : 'visitor-' + Math.random().toString(36).slice(2, 8))
   $('user').value = user
-  const client = createClient({ baseUrl: location.origin, key: ${JSON.stringify(key)}, context: { targetingKey: user }, storage: localStorage })
+  const context = stored || !boot ? { targetingKey: user } : undefined
+  const client = createClient({ baseUrl: location.origin, key: ${JSON.stringify(key)}, context, storage: localStorage })
   window.edgeflags = client
 
   const render = () => {

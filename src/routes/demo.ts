@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../app-env'
 import { ApiError } from '../errors'
+import { withBootstrap } from './bootstrap'
 
 /**
  * The live demo page and the client it loads, at /demo. On only where `DEMO=on` (in
@@ -17,9 +18,12 @@ demo.use('*', async (c, next) => {
 })
 
 // Loaded on first use: a cold isolate answering OFREP never evaluates the page or the bundle
+// Served through the same rewriter as proxied pages (src/routes/bootstrap.ts), so the page has
+// the visitor's flags before its first paint
 demo.get('/', async (c) => {
   const { demoPage } = await import('../demo/page')
-  return c.html(demoPage(c.req.query('key') ?? DEV_CLIENT_KEY))
+  const key = c.req.query('key') ?? DEV_CLIENT_KEY
+  return withBootstrap(c.req.raw, c.env, c.executionCtx, await c.html(demoPage(key)), key)
 })
 
 demo.get('/client.js', async (c) => {

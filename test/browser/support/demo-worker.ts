@@ -27,11 +27,15 @@ export const freePort = () =>
 
 /**
  * The Worker with the demo on, seeded the way `npm run dev` seeds it: the example flags, then
- * each of `changes`, then the dev client key. A fresh Miniflare starts empty, so a restarted
- * Worker is seeded again.
+ * each of `changes`, then the dev client key. `vars` adds to its vars (ORIGIN and the like). A
+ * fresh Miniflare starts empty, so a restarted Worker is seeded again.
  */
-export const startDemoWorker = async (port: number, changes: unknown[] = []): Promise<DemoWorker> => {
-  const worker = await startLocalWorker({ vars: { WEBHOOK_SECRET: SECRET, ADMIN_TOKEN: ADMIN, DEMO: 'on' }, port })
+export const startDemoWorker = async (
+  port: number,
+  changes: unknown[] = [],
+  vars: Record<string, string> = {},
+): Promise<DemoWorker> => {
+  const worker = await startLocalWorker({ vars: { WEBHOOK_SECRET: SECRET, ADMIN_TOKEN: ADMIN, DEMO: 'on', ...vars }, port })
   const pushFlags = async (body: unknown) => {
     const result = await push({ body, env: ENVIRONMENT, url: String(worker.url), secret: SECRET })
     if (!result.ok) throw new Error(`push refused: HTTP ${result.status} ${result.text}`)
