@@ -33,12 +33,14 @@ const jsonOf = (ruleset: LoadedRuleset, name: string, make: () => unknown) => {
 const poll = (name: string, make: (ruleset: LoadedRuleset, c: Context<AppEnv>) => unknown) => async (c: Context<AppEnv>) => {
   const { environment } = c.get('apiKey')
   const ruleset = await readRuleset(environment, storeSources(c))
+  // made first: an item that does not exist is 404 whatever ETag the caller holds
+  const text = jsonOf(ruleset, name, () => make(ruleset, c))
   const etag = `"${ruleset.version}-${fingerprint(environment)}"`
   c.header('ETag', etag)
   c.header('Cache-Control', 'private, no-cache')
   if (matchesEtag(c.req.header('If-None-Match'), etag)) return c.body(null, 304)
   c.header('Content-Type', 'application/json')
-  return c.body(jsonOf(ruleset, name, () => make(ruleset, c)))
+  return c.body(text)
 }
 
 const item = (section: 'flags' | 'segments') => (ruleset: LoadedRuleset, c: Context<AppEnv>) => {
