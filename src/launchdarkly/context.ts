@@ -25,8 +25,12 @@ export const readSdkContext = (json: unknown): SdkContext => {
   return { context, canonical: canonicalJson(json) }
 }
 
+// As large as a REPORT body may be (base64 is four characters for three bytes); streams keep the context
+const MAX_PATH_CONTEXT = Math.ceil((64 * 1024 * 4) / 3)
+
 /** The context in a URL path segment: base64url-encoded JSON, as the SDKs' GET requests send it. */
 export const contextInPath = (segment: string): SdkContext => {
+  if (segment.length > MAX_PATH_CONTEXT) throw new ApiError(414, 'uri_too_long', 'The context in the path exceeds 64 KiB: send it as a REPORT body')
   let json: unknown
   try {
     json = JSON.parse(decodeBase64Url(segment))

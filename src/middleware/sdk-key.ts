@@ -15,7 +15,9 @@ import { authenticate } from './api-key'
 export const sdkKey = (kind: KeyKind) => {
   const allowed = new Set<KeyKind>([kind])
   return createMiddleware<AppEnv>(async function sdkKey(c, next) {
-    c.set('apiKey', await authenticate(sdkKeyIn(c.req.raw.headers), allowed, storeSources(c)))
+    const key = sdkKeyIn(c.req.raw.headers)
+    if (!key) throw new ApiError(401, 'missing_key', `Send the ${kind} key as "Authorization: <key>", as LaunchDarkly's SDKs do`)
+    c.set('apiKey', await authenticate(key, allowed, storeSources(c)))
     await next()
   })
 }

@@ -1,9 +1,24 @@
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { signBody } from '../../src/webhook/signature'
-import { ADMIN_TOKEN, adminSent, examples, revokedKey, seededEnvironment, WEBHOOK_SECRET, webhookRequest, type Seeded } from './support/environments'
+import { ADMIN_TOKEN, adminSent, examples, revokedKey, seededEnvironment, VISIBLE, WEBHOOK_SECRET, webhookRequest, type Seeded } from './support/environments'
 import { expectApiError, expectOfrepError } from './support/shapes'
 import { expectUnchanged, writtenState } from './support/state'
 import { base64url } from './support/hostile'
+import {
+  changeEverything,
+  eventsAfter,
+  expectPublicState,
+  flagsIn,
+  GATED,
+  LD_CONTEXTS,
+  openSdkStreams,
+  openTheGate,
+  patchFlags,
+  PRIVATE_FIELDS,
+  RENAMED_RULES,
+  sdkAnswers,
+} from './support/launchdarkly-leaks'
+import { CLIENT_ROUTES, SDK_ROUTES, sdkSent, type KeyForm, type SdkParts, type SdkRoute } from './support/launchdarkly-routes'
 import { send, sendThroughExports, type Answer, type Sent } from './support/worker'
 
 // Issue 7: who may call what. Every endpoint × every credential, through the real entry
@@ -15,6 +30,10 @@ type Credential = (typeof CREDENTIALS)[number]
 
 let seeded: Seeded
 let revoked: string
+
+// LaunchDarkly's events paths log a line per payload they take (src/routes/launchdarkly/handlers.ts)
+const logs = vi.spyOn(console, 'log').mockImplementation(() => undefined)
+afterAll(() => logs.mockRestore())
 
 beforeAll(async () => {
   seeded = await seededEnvironment()
@@ -34,12 +53,18 @@ const keyFor = (credential: Credential): string | undefined =>
     'webhook signature': undefined,
   })[credential]
 
+/** Where a LaunchDarkly SDK sends its key: the route says (the path or `Authorization`), and `form` how. */
+type SdkPlace = { route: SdkRoute; form: KeyForm }
+
 /** The request with the credential where the endpoint would look for one. */
-const withCredential = async (sent: Sent, credential: Credential, where: 'header' | 'query'): Promise<Sent> => {
+const withCredential = async (original: Sent, credential: Credential, where: 'header' | 'query' | SdkPlace): Promise<Sent> => {
+  const sent = typeof where === 'object' ? sdkSent(where.route, { key: keyFor(credential), form: where.form }) : original
   const headers = { ...sent.headers }
   let { path } = sent
   if (credential === 'webhook signature') {
     headers['X-Edgeflags-Signature'] = await signBody({ body: typeof sent.body === 'string' ? sent.body : '', secret: WEBHOOK_SECRET, timestamp: Date.now() / 1000 })
+  } else if (typeof where === 'object') {
+    // sdkSent placed the key
   } else if (keyFor(credential) !== undefined && where === 'header') {
     headers.Authorization = `Bearer ${keyFor(credential)}`
   } else if (keyFor(credential) !== undefined) {
@@ -54,13 +79,15 @@ const darkTheme = (on: boolean) => ({ ...examples.flags['dark-theme'], on })
 
 type Endpoint = {
   name: string
-  where: 'header' | 'query'
+  where: 'header' | 'query' | SdkPlace
   /** The request, built per row: some rows need their own key to revoke or change to send. */
   request: () => Promise<Sent>
   /** The status each credential must get; 4401 is a socket closed as unauthorized, 101 a socket that got its put. */
   expected: Partial<Record<Credential, number>>
   /** What a refused row must have left alone, checked after the answer. */
   unchanged?: () => Promise<() => Promise<void>>
+  /** Send the row in this isolate (`send`) rather than through exports.default.fetch. */
+  direct?: boolean
 }
 
 const refusedAll = (status: number) => Object.fromEntries(CREDENTIALS.map((credential) => [credential, status])) as Record<Credential, number>
@@ -159,6 +186,31 @@ const ENDPOINTS: Endpoint[] = [
   },
 ]
 
+/**
+ * LaunchDarkly's SDK paths, each with the key where its SDK sends it: in the path as the
+ * client-side id, or in `Authorization` (mobile SDKs as `api_key <key>`, rows for the bare key
+ * too). On mobile and server paths the path's own kind gets its answer, another known kind 403,
+ * any other credential 401. A client-side id that is not a client key is an unknown environment
+ * (404, as LaunchDarkly answers, src/middleware/sdk-key.ts), and a path without one no route.
+ */
+const sdkEndpoint = (route: SdkRoute, form: KeyForm): Endpoint => {
+  const kinds = Object.fromEntries((['client', 'mobile', 'server'] as const).map((kind) => [`${kind} key`, kind === route.owner ? route.status : 403]))
+  const expected = route.owner === 'client' ? { ...refusedAll(404), 'client key': route.status } : { ...refusedAll(401), ...kinds }
+  return {
+    name: `${route.name}${route.owner === 'client' ? '' : form === 'api_key' ? ' (api_key <key>)' : ' (bare key)'}`,
+    where: { route, form },
+    request: async () => sdkSent(route),
+    expected,
+    // 300 more rows through exports.default.fetch would slow every call after them severalfold
+    // (support/worker.ts); a test below sends each route through it once
+    direct: true,
+  }
+}
+
+ENDPOINTS.push(
+  ...SDK_ROUTES.flatMap((route) => (route.owner === 'mobile' ? (['api_key', 'raw'] as const) : (['raw'] as const)).map((form) => sdkEndpoint(route, form))),
+)
+
 const ROWS = ENDPOINTS.flatMap((endpoint) => CREDENTIALS.map((credential) => ({ endpoint: endpoint.name, credential, status: endpoint.expected[credential]! })))
 
 /** Collects a socket's messages; `next` and `closed` wait with a deadline. */
@@ -198,7 +250,7 @@ describe('the authorization matrix', () => {
     const endpoint = ENDPOINTS.find((candidate) => candidate.name === name)!
     const sent = await withCredential(await endpoint.request(), credential, endpoint.where)
     const check = status >= 400 && status < 500 ? await endpoint.unchanged?.() : undefined
-    const answer = await sendThroughExports(sent)
+    const answer = await (endpoint.direct ? send : sendThroughExports)(sent)
     if (status === 4401 || status === 101) {
       expect(answer.status).toBe(101)
       const socket = collect(answer.webSocket!)
@@ -305,6 +357,8 @@ describe('what client and mobile keys can learn', () => {
 
   it.each(['client', 'mobile'] as const)('a %s key gets no server-only flag, rule or segment from the ruleset, event and socket endpoints', async (kind) => {
     const key = seeded.keys[kind]
+    // the matrix's webhook rows leave dark-theme on or off at random; the change below must toggle it
+    await patchFlags(seeded.environment, { 'dark-theme': darkTheme(false) })
     const ruleset = await sendThroughExports({ method: 'GET', path: '/v1/ruleset', headers: { Authorization: `Bearer ${key}` } })
     expectNoLeak(kind, 'GET /v1/ruleset', ruleset.text)
     const events = await sendThroughExports({ method: 'GET', path: `/v1/sse?key=${key}` })
@@ -354,5 +408,108 @@ describe('what client and mobile keys can learn', () => {
     })
     const texts = [(await ofrepAs(gated.keys.client, '', { targetingKey: 'u' })).text, (await ofrepAs(gated.keys.client, '/gate', { targetingKey: 'u' })).text]
     for (const text of texts) expect(text).not.toContain('secret-gate')
+  })
+})
+
+const expectNothingPrivate = (kind: string, what: string, text: string, more: string[] = []) => {
+  expectNoLeak(kind, what, text)
+  for (const secret of [...PRIVATE_FIELDS, ...more]) expect(text, `${kind} key, ${what}: ${secret} in ${text.slice(0, 400)}`).not.toContain(secret)
+}
+
+describe("what client and mobile keys can learn from LaunchDarkly's paths", () => {
+  it.each(['client', 'mobile'] as const)('a %s key gets exactly its flags, and no rule, segment or rule id, from every evalx answer and stream put', async (kind) => {
+    for (const answer of await sdkAnswers(seeded.keys[kind], kind)) {
+      expect(answer.status, `${answer.what}: ${answer.text.slice(0, 300)}`).toBe(200)
+      expectNothingPrivate(kind, answer.what, answer.text)
+      const flags = flagsIn(answer)
+      expect(Object.keys(flags).sort(), answer.what).toEqual([...VISIBLE[kind]].sort())
+      for (const [key, state] of Object.entries(flags)) expectPublicState(`${answer.what} ${key}`, state)
+    }
+  }, 30_000)
+
+  it.each(['client', 'mobile'] as const)('a %s key gets nothing private from any LaunchDarkly path, refused or not, in the path or in Authorization', async (kind) => {
+    for (const route of SDK_ROUTES) {
+      for (const form of ['api_key', 'raw'] as const) {
+        // a client key where mobile and server SDKs send theirs, a mobile key as a client-side id
+        const answer = await send(sdkSent(route, { key: seeded.keys[kind], form, query: '?withReasons=true' }))
+        expectNothingPrivate(kind, `${route.name} (${form})`, answer.text)
+        if (answer.status < 300 && route.events === undefined && route.context === undefined && route.owner !== 'server') {
+          expect(answer.text, route.name).toMatch(/^(\[\]|: connected)/)
+        }
+      }
+    }
+  })
+
+  it.each(['client', 'mobile'] as const)('a %s key hears of a change to rules, segments and server-only flags only what its own flags now answer', async (kind) => {
+    // as above: dark-theme starts off, so the change toggles it
+    await patchFlags(seeded.environment, { 'dark-theme': darkTheme(false) })
+    const { streams, puts } = await openSdkStreams(seeded.keys[kind], kind, [LD_CONTEXTS[0], LD_CONTEXTS[4], LD_CONTEXTS[6]])
+    const undo = await changeEverything(seeded.environment, darkTheme)
+    try {
+      for (const put of puts) expectNothingPrivate(kind, 'a put', JSON.stringify(put))
+      for (const { what, events } of await eventsAfter(streams)) {
+        for (const event of events) expectNothingPrivate(kind, what, JSON.stringify(event), RENAMED_RULES)
+        if (!what.includes('{context}') && !what.startsWith('REPORT')) {
+          expect(events, what).toEqual([{ event: 'ping', data: {} }])
+          continue
+        }
+        // dark-theme was toggled: every context's stream hears of it
+        expect(events, what).toContainEqual({ event: 'patch', data: expect.objectContaining({ key: 'dark-theme', value: true }) })
+        for (const { event, data } of events) {
+          expect(['patch', 'delete'], what).toContain(event)
+          const { key, ...state } = data as { key: string }
+          expect(VISIBLE[kind], `${what}: ${JSON.stringify(data)}`).toContain(key)
+          if (event === 'patch') expectPublicState(`${what} ${key}`, state)
+        }
+      }
+    } finally {
+      await undo()
+    }
+  }, 30_000)
+
+  it.each(['client', 'mobile'] as const)('a %s key never learns a prerequisite key or an experiment rule id, in answers or patches', async (kind) => {
+    const gated = await seededEnvironment(GATED)
+    const secrets = ['secret-gate', 'hidden-experiment-rule']
+    const user = { kind: 'user', key: 'u-1' }
+    for (const answer of await sdkAnswers(gated.keys[kind], kind, [user])) {
+      expect(answer.status, `${answer.what}: ${answer.text.slice(0, 300)}`).toBe(200)
+      expectNothingPrivate(kind, answer.what, answer.text, secrets)
+      const { gate, experiment } = flagsIn(answer)
+      // an experiment's reason is sent even without withReasons, as LaunchDarkly does
+      expect(experiment, answer.what).toMatchObject({ value: true, trackEvents: true, trackReason: true })
+      expect(experiment.reason, answer.what).toEqual({ kind: 'RULE_MATCH' })
+      if (answer.what.includes('withReasons')) expect(gate.reason, answer.what).toEqual({ kind: 'PREREQUISITE_FAILED' })
+      else expect(gate, answer.what).not.toHaveProperty('reason')
+    }
+    const { streams } = await openSdkStreams(gated.keys[kind], kind, [user])
+    await openTheGate(gated.environment)
+    for (const { what, events } of await eventsAfter(streams)) {
+      for (const event of events) expectNothingPrivate(kind, what, JSON.stringify(event), [...secrets, 'hidden-experiment-rule-2'])
+      if (events[0].event !== 'ping') expect(events, what).toContainEqual({ event: 'patch', data: expect.objectContaining({ key: 'gate', value: true }) })
+    }
+  }, 30_000)
+
+  it('takes the client-side id from the path alone, and mobile and server keys from Authorization alone', async () => {
+    for (const route of CLIENT_ROUTES) {
+      const headers = { Authorization: seeded.keys.client, 'X-API-Key': seeded.keys.client }
+      expectApiError(await send(sdkSent(route, { key: `unknown-${crypto.randomUUID()}`, headers })), { status: 404, code: 'unknown_environment' })
+    }
+    for (const route of SDK_ROUTES.filter((candidate) => candidate.owner !== 'client')) {
+      const key = seeded.keys[route.owner]
+      for (const elsewhere of [{ headers: { 'X-API-Key': key } }, { query: `?key=${key}` }, { headers: { Cookie: `key=${key}` } }] as SdkParts[]) {
+        expectApiError(await send(sdkSent(route, elsewhere)), { status: 401, code: 'missing_key' })
+      }
+    }
+  })
+
+  // Last in the file: each call through exports.default.fetch slows the ones after it (support/worker.ts)
+  it.each(['client', 'mobile', 'server'] as const)("answers each %s-side LaunchDarkly path through exports.default.fetch as the matrix says", async (owner) => {
+    for (const route of SDK_ROUTES.filter((candidate) => candidate.owner === owner)) {
+      const answer = await sendThroughExports(sdkSent(route, { key: seeded.keys[owner], form: 'api_key' }))
+      expect(answer.status, `${route.name}: ${answer.text.slice(0, 300)}`).toBe(route.status)
+      const other = owner === 'server' ? seeded.keys.client : seeded.keys.server
+      const refused = owner === 'client' ? { status: 404, code: 'unknown_environment' } : { status: 403, code: 'forbidden' }
+      expectApiError(await sendThroughExports(sdkSent(route, { key: other, form: 'api_key' })), refused)
+    }
   })
 })

@@ -100,6 +100,13 @@ describe('GET /sdk/evalx/{clientSideId}/contexts/{context}', () => {
     }
   })
 
+  it('refuses a context in the path larger than a REPORT body may be', async () => {
+    const { keys } = await setUp()
+    const res = await ld(`/sdk/evalx/${keys.client}/contexts/${base64url({ key: 'u', note: 'x'.repeat(70_000) })}`)
+    expect(res.status).toBe(414)
+    expect(await res.json()).toMatchObject({ error: { code: 'uri_too_long' } })
+  })
+
   it('takes only client keys as the client-side id, answering 404 for anything else', async () => {
     const { keys } = await setUp()
     for (const id of ['unknown', keys.server, keys.mobile]) {
