@@ -8,6 +8,7 @@ import { clientCost, loadOnce, type Bodies, type Sample } from './http/load'
 import type { Target } from './http/miniflare'
 import { probe, type Probe } from './http/probe'
 import { failures, markdown, medianSample, settings, type Mode, type Row, type Settings } from './http/report'
+import { countingCost, countingWork } from './http/counting'
 import { freshBodies, PATH, requestBodies, targetedBodies } from './http/requests'
 
 /**
@@ -15,7 +16,8 @@ import { freshBodies, PATH, requestBodies, targetedBodies } from './http/request
  * here) and loaded with autocannon on 127.0.0.1, OFREP bulk for 200 flags in three modes (fresh
  * contexts, a heavy flag set, a small pool of repeated contexts), each against a hello-world
  * Worker sending a body of the same bytes, plus LaunchDarkly's Cloudflare SDK in a Worker of its
- * own with the same flags and fresh contexts. Client and servers share the machine, so the runs
+ * own with the same flags and fresh contexts, and edgeflags again with INSIGHTS=off, so the report
+ * says what counting evaluations costs. Client and servers share the machine, so the runs
  * take turns and each figure is a median over rounds. Progress goes to stderr, the report
  * (Markdown) to stdout. Exits 1 only if a request failed or LaunchDarkly and edgeflags disagreed.
  */
@@ -59,9 +61,9 @@ type Started = <T extends Target>(target: T) => T
 type FlagSets = { standard: LdFlag[]; heavy: LdHeavyFlag[] }
 
 /** edgeflags with both flag sets loaded the admin's way, probed with `checked` and as many fresh bodies. */
-async function startOurs(started: Started, flags: FlagSets, checked: string[], fresh: () => string) {
-  log('starting edgeflags; seeding through the signed webhook and the admin API')
-  const edgeflags = started(await startEdgeflags())
+async function startOurs(started: Started, flags: FlagSets, checked: string[], heavyChecked: string[], counting = true) {
+  log(`starting edgeflags${counting ? '' : ' with INSIGHTS=off'}; seeding through the signed webhook and the admin API`)
+  const edgeflags = started(await startEdgeflags({ counting }))
   const settings = { launchDarklyClientSideId: LD_CLIENT_SIDE_ID }
   const keys = {
     standard: (await edgeflags.seed(ENVIRONMENTS.standard, flags.standard, settings)).serverKey,
@@ -69,11 +71,20 @@ async function startOurs(started: Started, flags: FlagSets, checked: string[], f
   }
   const probed = {
     standard: await probe(edgeflags.url, keys.standard, checked, FLAG_COUNT),
-    heavy: await probe(edgeflags.url, keys.heavy, Array.from({ length: checked.length }, fresh), FLAG_COUNT),
+    heavy: await probe(edgeflags.url, keys.heavy, heavyChecked, FLAG_COUNT),
   }
-  log(describeProbe('standard', probed.standard))
-  log(describeProbe('heavy', probed.heavy))
+  log(describeProbe(`${edgeflags.name} standard`, probed.standard))
+  log(describeProbe(`${edgeflags.name} heavy`, probed.heavy))
   return { edgeflags, keys, probed }
+}
+
+// Answers of two edgeflags Workers differ in their event stream URL (port, key) only
+const flagsOf = (text: string) => JSON.stringify((JSON.parse(text) as { flags: unknown }).flags)
+
+/** Counting must not change an answer: the Worker with INSIGHTS=off answers the probes alike. */
+function checkSameAnswers(counted: Probe, uncounted: Probe) {
+  const differing = counted.texts.filter((text, i) => flagsOf(text) !== flagsOf(uncounted.texts[i])).length
+  if (differing > 0) throw new Error(`edgeflags with INSIGHTS=off answered ${differing} probes differently`)
 }
 
 /** LaunchDarkly's SDK Worker with the record edgeflags' Hub wrote, checked against `ours`. */
@@ -92,19 +103,27 @@ async function setUp(started: Started, s: Settings) {
   const fresh = freshBodies()
   const flags = { standard: makeFlags(FLAG_COUNT), heavy: makeHeavyFlags(FLAG_COUNT) }
   const checked = [...Array.from({ length: PROBES.fresh }, fresh), ...targetedBodies(flags.standard, PROBES.targeted)]
-  const { edgeflags, keys, probed } = await startOurs(started, flags, checked, fresh)
+  const heavyChecked = Array.from({ length: checked.length }, fresh)
+  const { edgeflags, keys, probed } = await startOurs(started, flags, checked, heavyChecked)
+  const uncounted = await startOurs(started, flags, checked, heavyChecked, false)
+  checkSameAnswers(probed.standard, uncounted.probed.standard)
+  checkSameAnswers(probed.heavy, uncounted.probed.heavy)
   const { launchDarkly, agreement } = await startTheirs(started, edgeflags, checked, probed.standard)
   const hello = started(await startBaseline(probed.standard, fresh()))
   const helloHeavy = started(await startBaseline(probed.heavy, fresh()))
   const pool = requestBodies(s.pool)
+  const off = { target: uncounted.edgeflags, keys: uncounted.keys }
   const runs: Run[] = [
     { mode: 'fresh', target: hello, bodies: fresh, key: keys.standard },
     { mode: 'fresh', target: edgeflags, bodies: fresh, key: keys.standard },
+    { mode: 'fresh', target: off.target, bodies: fresh, key: off.keys.standard },
     { mode: 'fresh', target: launchDarkly, bodies: fresh, key: keys.standard },
     { mode: 'heavy', target: helloHeavy, bodies: fresh, key: keys.heavy },
     { mode: 'heavy', target: edgeflags, bodies: fresh, key: keys.heavy },
+    { mode: 'heavy', target: off.target, bodies: fresh, key: off.keys.heavy },
     { mode: 'repeated', target: hello, bodies: pool, key: keys.standard },
     { mode: 'repeated', target: edgeflags, bodies: pool, key: keys.standard },
+    { mode: 'repeated', target: off.target, bodies: pool, key: off.keys.standard },
   ]
   const report = {
     bytes: { standard: probed.standard.bytes, heavy: probed.heavy.bytes, launchDarkly: agreement.medianBytes },
@@ -123,6 +142,12 @@ async function timed(run: Run, s: Settings, seconds: number): Promise<Sample> {
   return sample
 }
 
+// How far one target's rounds lie apart, against their middle: the noise any difference must beat
+const spreadOf = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  return (sorted[sorted.length - 1] - sorted[0]) / sorted[Math.floor(sorted.length / 2)]
+}
+
 async function bench(started: Started): Promise<number> {
   const s = settings()
   const { runs, report } = await setUp(started, s)
@@ -138,12 +163,16 @@ async function bench(started: Started): Promise<number> {
     for (const run of round % 2 === 1 ? runs : [...runs].reverse()) samples.get(run)!.push(await timed(run, s, s.seconds))
   }
 
+  const after = loadavg()[0]
+  log('counting evaluations in-process, on against INSIGHTS=off')
+  const counting = { work: countingWork(), costs: await countingCost() }
+  const roundSpread = Math.max(...runs.map((run) => spreadOf(samples.get(run)!.map((sample) => sample.reqPerSec))))
   const rows: Row[] = runs.map((run) => ({
     mode: run.mode,
     target: run.target.name,
     sample: medianSample(samples.get(run)!, warm.get(run)),
   }))
-  console.log(markdown({ rows, ...report, loadAverage: { before, after: loadavg()[0] }, settings: s }))
+  console.log(markdown({ rows, ...report, counting, roundSpread, loadAverage: { before, after }, settings: s }))
   const failed = failures(rows)
   if (failed > 0) log(`FAILED: ${failed} responses were not 2xx or did not arrive`)
   return failed > 0 ? 1 : 0

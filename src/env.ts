@@ -20,6 +20,10 @@ export type Env = {
   HUB_SHARDS?: string
   /** Comma-separated origins allowed to call from browsers; `*` (the default) allows any. */
   CORS_ORIGINS?: string
+  /** `off` stops counting evaluations (flag insights); on by default. */
+  INSIGHTS?: string
+  /** Days without evaluations (or unchanged and serving one variation) before a flag is removable; default 7. */
+  STALE_DAYS?: string
   /** Where pages under BOOTSTRAP_PATHS are proxied from, e.g. `https://www.example.com` (unset: no proxy). */
   ORIGIN?: string
   /** Comma-separated path patterns proxied to ORIGIN with flags injected (`*` within a segment, `**` across). */

@@ -23,8 +23,9 @@ export type Edgeflags = Target & {
 
 type Status = { kv?: { version: number; pending: boolean } }
 
-export async function startEdgeflags(): Promise<Edgeflags> {
-  const worker = await startLocalWorker({ vars: { WEBHOOK_SECRET, ADMIN_TOKEN } })
+/** `counting: false` serves with INSIGHTS=off, so a run can measure what counting evaluations costs. */
+export async function startEdgeflags({ counting = true } = {}): Promise<Edgeflags> {
+  const worker = await startLocalWorker({ vars: { WEBHOOK_SECRET, ADMIN_TOKEN, INSIGHTS: counting ? 'on' : 'off' } })
   const admin = async (path: string, body?: object) => {
     const response = await fetch(new URL(`/admin/v1/environments/${path}`, worker.url), {
       method: body === undefined ? 'GET' : 'POST',
@@ -63,5 +64,6 @@ export async function startEdgeflags(): Promise<Edgeflags> {
   }
 
   const readKv = (key: string) => worker.kv.get(key)
-  return { name: TARGETS.edgeflags, url: worker.url, dispose: worker.dispose, seed, readKv }
+  const name = counting ? TARGETS.edgeflags : TARGETS.edgeflagsUncounted
+  return { name, url: worker.url, dispose: worker.dispose, seed, readKv }
 }

@@ -5,7 +5,13 @@ import { Miniflare } from 'miniflare'
 export type Target = { name: string; url: URL; dispose: () => Promise<void> }
 
 /** The names the report's rows and ratios go by. */
-export const TARGETS = { hello: 'hello-world', edgeflags: 'edgeflags', launchDarkly: 'LaunchDarkly SDK' } as const
+export const TARGETS = {
+  hello: 'hello-world',
+  edgeflags: 'edgeflags',
+  /** edgeflags with INSIGHTS=off: no evaluation counting, to measure what counting costs. */
+  edgeflagsUncounted: 'edgeflags, INSIGHTS=off',
+  launchDarkly: 'LaunchDarkly SDK',
+} as const
 
 /** The runtime settings of wrangler.toml, so every Worker in the run is served alike. */
 const RUNTIME = { compatibilityDate: '2026-04-26', compatibilityFlags: ['nodejs_compat'] }

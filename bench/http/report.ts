@@ -1,5 +1,6 @@
 import { cpus } from 'node:os'
 import type { Agreement } from './agreement'
+import { countingLine as inProcessLine, type CountingCost } from './counting'
 import type { ClientCost, Sample } from './load'
 import { TARGETS } from './miniflare'
 
@@ -34,6 +35,9 @@ export type Mode = keyof typeof MODES
 /** edgeflags' req/s over LaunchDarkly's SDK Worker, both with fresh contexts. */
 export const LAUNCHDARKLY_TARGET = 20
 
+/** The most req/s counting evaluations (flag insights) may cost, against INSIGHTS=off. */
+export const COUNTING_COST_TARGET = 0.03
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = Math.floor(sorted.length / 2)
@@ -67,6 +71,10 @@ export type Report = {
   client: ClientCost
   agreement: Agreement
   launchDarklyVersion: string
+  /** The widest spread between rounds of one target, (max − min) / median: how much noise there is. */
+  roundSpread: number
+  /** What counting evaluations costs, measured in-process (bench/http/counting.ts). */
+  counting: { costs: CountingCost[]; work: { renderedNs: number; cachedNs: number } }
   /** The machine's 1-minute load average around the timed runs: other work skews every figure. */
   loadAverage: { before: number; after: number }
   settings: Settings
@@ -95,6 +103,19 @@ function ratioLines(rows: Row[]): string[] {
   const verdictLd = verdict(ratio, LAUNCHDARKLY_TARGET)
   lines.push(`- edgeflags / LaunchDarkly SDK req/s, fresh contexts: **${ratio.toFixed(1)}×** (${verdictLd})`)
   return lines
+}
+
+// What counting costs: edgeflags as deployed against the same Worker with INSIGHTS=off
+function countingLine(rows: Row[], roundSpread: number): string {
+  const find = (mode: Mode, target: string) => rows.find((r) => r.mode === mode && r.target === target)!.sample
+  const costs = (Object.keys(MODES) as Mode[]).map((mode) => ({
+    mode,
+    cost: 1 - find(mode, TARGETS.edgeflags).reqPerSec / find(mode, TARGETS.edgeflagsUncounted).reqPerSec,
+  }))
+  const figures = costs.map(({ mode, cost }) => `${MODES[mode].title} ${(cost * 100).toFixed(1)}%`).join(', ')
+  const met = costs.every(({ cost }) => cost <= COUNTING_COST_TARGET)
+  const noise = `rounds of one target differ by up to ${(roundSpread * 100).toFixed(0)}% in this run`
+  return `- flag insights, req/s lost to counting (edgeflags against INSIGHTS=off): **${figures}** (target ≤ ${COUNTING_COST_TARGET * 100}%: ${met ? 'met' : 'NOT met'}; ${noise})`
 }
 
 // workerd serves each Worker on one thread and is the limit, so 1/(req/s) is its time per request
@@ -142,6 +163,10 @@ export function markdown(report: Report): string {
     '',
     ...ratioLines(report.rows),
     costLine(report.rows),
+    countingLine(report.rows, report.roundSpread),
+    `- counting work per bulk answer of 200 flags alone (Node): ${report.counting.work.renderedNs.toFixed(0)} ns rendered, ` +
+      `${report.counting.work.cachedNs.toFixed(0)} ns served from the rendered-answer cache`,
+    inProcessLine(report.counting.costs),
     ...notes(report),
   ].join('\n')
 }

@@ -1,4 +1,5 @@
 import type { CompiledRuleset } from '../evaluation'
+import type { HubTally } from '../insights/hub-tally'
 import { affectedFlags } from './affected'
 import { sameState, stateIn, type FlagState } from './flag-states'
 import type { SocketInfo } from './sockets'
@@ -74,6 +75,8 @@ export const fanout = (
     flags: string[]
     segments: string[]
   },
+  /** Counts what each socket was sent (flag insights). */
+  tally?: Pick<HubTally, 'countStates'>,
 ): FanoutResult => {
   const affected = [...affectedFlags([change.before, change.after], change.flags, change.segments)]
   let count = 0
@@ -85,6 +88,7 @@ export const fanout = (
     try {
       socket.send(JSON.stringify(patch))
       sent += 1
+      tally?.countStates(patch.flags)
     } catch {
       // the socket is closing; its close handler forgets it
     }

@@ -15,6 +15,8 @@ import { SDK_STREAM_PATH, SdkStreams, type SdkStreamOpening } from './sdk-stream
 import { pruneSockets, type HubOpening } from './sockets'
 import { itemChanges, listChanges, pruneHistory, readChange, recordChange, rollbackChange, summaryOf } from './history'
 import { applyItems, loadState, saveChange, type HubState } from './state'
+import { HubInsights } from './insights'
+import type { EvaluationBatch } from '../insights/counts'
 import { planChange, type ChangeRejection, type ChangeResponse } from './writer'
 
 export type { ShardUpdate } from './socket-host'
@@ -58,6 +60,7 @@ export class Hub extends DurableObject<Env> {
   readonly #host: SocketHost
   readonly #sdk: SdkStreams
   readonly #timetable: Timetable
+  readonly #insights: HubInsights
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
@@ -71,6 +74,7 @@ export class Hub extends DurableObject<Env> {
       apply: (change, mark) => this.applyChange(change, { shards: shardCount(env.HUB_SHARDS), mark }),
       wake: (at) => wakeBy(ctx.storage, at),
     })
+    this.#insights = new HubInsights(ctx, env)
     this.#host = new SocketHost(ctx, env, {
       load: (environment) => void this.#load(environment),
       view: () => this.#view(this.#load(this.#environmentOf())),
@@ -130,6 +134,7 @@ export class Hub extends DurableObject<Env> {
     const before = this.#view(state).compiled
     state.meta = plan.meta
     applyItems(state, plan.flags, plan.segments, plan.meta.updatedAt)
+    this.#insights.noteChanged(plan.response.flags, plan.meta.updatedAt)
     const ruleset = toPublished(plan.ruleset, plan.meta.version, plan.meta.updatedAt)
     this.#published = ruleset
     this.#compiled = undefined
@@ -261,6 +266,17 @@ export class Hub extends DurableObject<Env> {
     const planned = rollbackChange(this.ctx.storage.kv, this.#load(environment), { toVersion, expectedVersion, actor })
     if ('rejection' in planned) return planned
     return this.applyChange(planned.change, { shards, rollbackTo: toVersion })
+  }
+
+  /** Evaluation counts from the Worker's isolates (src/insights), stored before this returns. */
+  recordEvaluations(environment: string, batches: EvaluationBatch[]) {
+    this.#insights.record(this.#load(environment), batches)
+  }
+
+  /** Flag insights over the last `days`, for the admin API; undefined if never changed. */
+  insights(environment: string, options: { days: number; staleDays: number }) {
+    const state = this.#load(environment)
+    return state.meta.lastChange === undefined ? undefined : this.#insights.report(state, options)
   }
 
   /**

@@ -6,6 +6,7 @@ import type { StoredRuleset } from '../store/stored-ruleset'
 import { affectedFlags } from './affected'
 import { openSse, sendEvent, type SseWriter } from './event-streams'
 import { changedStates } from './fanout'
+import { hubTallyOf } from '../insights/hub-tally'
 
 /** Where the Worker forwards LaunchDarkly SDK streams, with a JSON SdkStreamOpening as body. */
 export const SDK_STREAM_PATH = '/sdk-stream'
@@ -79,6 +80,7 @@ export class SdkStreams {
     const { context } = readSdkContext(JSON.parse(opening.context))
     const flags = evalxAll(compiled, context, kind, { version: published.version, withReasons })
     const { response, writer } = openSse(this.ctx, event('put', flags), () => this.clients.delete(stream))
+    hubTallyOf(this.ctx).countEvalx(Object.entries(flags))
     const stream: ClientStream = { writer, kind, context, withReasons }
     this.clients.add(stream)
     return response
@@ -132,6 +134,7 @@ export class SdkStreams {
       for (const [key, state] of Object.entries(changes.flags)) text += event('patch', { key, ...state })
       for (const key of changes.removed) text += event('delete', { key, version })
       sendEvent(stream.writer, text, () => this.clients.delete(stream))
+      hubTallyOf(this.ctx).countEvalx(Object.entries(changes.flags))
     }
   }
 }

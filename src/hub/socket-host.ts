@@ -6,11 +6,12 @@ import { readOfrepContext } from '../ofrep/context'
 import type { StoredRuleset } from '../store/stored-ruleset'
 import { openEventStream, type EventStreams } from './event-streams'
 import { fanout } from './fanout'
+import { hubTallyOf } from '../insights/hub-tally'
 import { allStates } from './flag-states'
 import { forgetSocket, loadSocket, rememberSocket, type HubOpening, type SocketInfo } from './sockets'
 
 /** Storage key marking a shard, holding its writer's name. */
-const SHARD_OF = 'shard-of'
+export const SHARD_OF = 'shard-of'
 /** Storage key of the last version a shard told its sockets about. */
 const SHARD_VERSION = 'shard-version'
 
@@ -130,7 +131,7 @@ export class SocketHost {
 
   /** As the writer: tells this object's sockets what a change did for each of them. */
   change(before: CompiledRuleset, after: SocketView, flags: string[], segments: string[]) {
-    fanout(this.#live(), { before, after: after.compiled, version: after.version, updatedAt: after.updatedAt, flags, segments })
+    fanout(this.#live(), { before, after: after.compiled, version: after.version, updatedAt: after.updatedAt, flags, segments }, hubTallyOf(this.ctx))
   }
 
   /**
@@ -195,5 +196,6 @@ export class SocketHost {
   #sendPut(socket: WebSocket, info: SocketInfo, view: SocketView) {
     const flags = allStates(view.compiled, info.context, info.kind)
     socket.send(JSON.stringify({ type: 'put', version: view.version, updatedAt: view.updatedAt, flags }))
+    hubTallyOf(this.ctx).countStates(flags)
   }
 }

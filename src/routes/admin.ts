@@ -7,6 +7,7 @@ import { KEY_KINDS } from '../model/api-key'
 import { toIssues } from '../model/issues'
 import * as z from '../model/zod'
 import { shardCount } from '../hub/shards'
+import { MAX_DAYS, parseDays, staleDaysOf } from '../insights/options'
 import { environmentOf } from './environment-name'
 import { history } from './history'
 import { timetable } from './timetable'
@@ -57,3 +58,14 @@ admin.delete('/:env/keys/:id', async (c) => {
   return c.body(null, 204)
 })
 
+// Flag insights: evaluations per flag over the last `days` (default 7), and which flags can go
+admin.get('/:env/insights', async (c) => {
+  const environment = environmentOf(c.req.param('env'))
+  const days = parseDays(c.req.query('days'))
+  if (days === undefined) {
+    throw new ApiError(400, 'invalid_days', `days must be a whole number from 1 to ${MAX_DAYS}`, [{ path: 'days', message: `1 to ${MAX_DAYS}` }])
+  }
+  const report = await c.env.HUB.getByName(environment).insights(environment, { days, staleDays: staleDaysOf(c.env.STALE_DAYS) })
+  if (report === undefined) throw new ApiError(404, 'environment_not_found', `Environment "${environment}" has no changes yet`)
+  return c.json(report)
+})

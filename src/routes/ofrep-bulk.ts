@@ -14,6 +14,8 @@ import { sourcesOf } from '../store/from-context'
 import { fingerprint } from '../store/hash'
 import { lruStrings } from '../store/lru'
 import { readRuleset, type LoadedRuleset } from '../store/rulesets'
+import { servedCode, servedText } from '../insights/tally'
+import { tallyFor } from '../insights/worker'
 
 /**
  * `POST /ofrep/v1/evaluate/flags`, OFREP's bulk evaluation: the request every page load makes,
@@ -26,14 +28,25 @@ export const OFREP_BULK_PATH = '/ofrep/v1/evaluate/flags'
 const KINDS = new Set<KeyKind>(['client', 'mobile', 'server'])
 const BODY = { maxBytes: 64 * 1024, emptyAs: {} }
 
+// What the last rendering served, flag by flag in the ruleset's order (codes of
+// src/insights/tally.ts), for flag insights; one array reused, as rendering is synchronous
+let served = new Uint16Array(256)
+
 // Written as text from per-flag fragments: serialising 200 results afresh cost more than
 // evaluating them (bench/profile-http.ts)
 const renderFlags = (ruleset: LoadedRuleset, key: ApiKeyRecord, context: EvaluationContext) => {
   const visible = visibleTo(key.kind)
   const audience = audienceOf(key.kind)
   const flags: string[] = []
+  if (served.length < ruleset.compiled.flags.size) served = new Uint16Array(ruleset.compiled.flags.size)
+  let position = 0
   for (const flag of ruleset.compiled.flags.values()) {
-    if (visible(flag)) flags.push(ofrepJson(flag, evaluateCompiledFlag(flag, context), audience))
+    if (visible(flag)) {
+      const result = evaluateCompiledFlag(flag, context)
+      served[position] = servedCode(result.variationIndex)
+      flags.push(ofrepJson(flag, result, audience))
+    } else served[position] = 0
+    position++
   }
   return flags.join(',')
 }
@@ -44,6 +57,8 @@ const renderFlags = (ruleset: LoadedRuleset, key: ApiKeyRecord, context: Evaluat
 // the context), in full rather than by a hash, so no crafted context can take another's entry.
 // A rendering is kept only for a context seen before (its ETag was asked for recently): a
 // stream of one-off contexts then neither pays for storing answers nor pushes out repeated ones.
+// A kept rendering starts with what it served, one character per flag (`servedText`): a cache
+// hit is an evaluation served too, and is counted from it.
 export const renderedAnswers = lruStrings({ maxEntries: 5000, maxChars: 8 * 1024 * 1024 })
 const seenOnce = lruStrings({ maxEntries: 20_000, maxChars: 2 * 1024 * 1024 })
 
@@ -67,11 +82,18 @@ const answer = async (request: Request, env: Env, ctx: ExecutionContext, headers
   headers.push(['ETag', etag], ['Cache-Control', 'private, no-cache'])
   if (matchesEtag(request.headers.get('If-None-Match') ?? undefined, etag)) return new Response(null, { status: 304, headers })
   const answerKey = `${ruleset.serial}\n${key.kind}\n${canonical}`
-  let flags = renderedAnswers.get(answerKey)
-  if (flags === undefined) {
+  const tally = tallyFor(env, ctx, ruleset)
+  const size = ruleset.compiled.flags.size
+  const kept = renderedAnswers.get(answerKey)
+  let flags: string
+  if (kept === undefined) {
     flags = renderFlags(ruleset, key, context)
+    tally?.countServed(served)
     if (seenOnce.get(etag) === undefined) seenOnce.set(etag, '')
-    else renderedAnswers.set(answerKey, flags)
+    else renderedAnswers.set(answerKey, servedText(served, size) + flags)
+  } else {
+    tally?.countServedText(kept)
+    flags = kept.slice(size)
   }
   const body = `{"flags":[${flags}],"eventStreams":${eventStreams(request.url, keyText!)},"metadata":{"version":${ruleset.version}}}`
   headers.push(['Content-Type', 'application/json'])

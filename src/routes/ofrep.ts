@@ -10,6 +10,7 @@ import { audienceOf, ofrepFailure, toOfrep } from '../ofrep/response'
 import { visibleTo } from '../ofrep/visibility'
 import { storeSources } from '../store/from-context'
 import { readRuleset } from '../store/rulesets'
+import { tallyFor } from '../insights/worker'
 
 /**
  * OFREP evaluation (https://openfeature.dev/specification/appendix-c), mounted at /ofrep/v1. The
@@ -33,7 +34,9 @@ ofrep.post('/evaluate/flags/:key', async (c) => {
   if (flag === undefined || !visibleTo(key.kind)(flag)) {
     return c.json(ofrepFailure(flagKey, 'FLAG_NOT_FOUND', `No flag "${flagKey}" is available to this key`), 404)
   }
-  const answer = toOfrep(flag, evaluateFlag(ruleset.compiled, flagKey, context), audienceOf(key.kind))
+  const result = evaluateFlag(ruleset.compiled, flagKey, context)
+  tallyFor(c.env, c.executionCtx, ruleset)?.countFlag(flagKey, result.variationIndex)
+  const answer = toOfrep(flag, result, audienceOf(key.kind))
   if ('errorCode' in answer) return c.json(answer, answer.errorCode === 'FLAG_NOT_FOUND' ? 404 : 400)
   return c.json(answer)
 })

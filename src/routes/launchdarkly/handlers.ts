@@ -8,6 +8,7 @@ import type { EventsReceived } from '../../launchdarkly/events'
 import { readJsonBody } from '../../middleware/json-body'
 import { storeSources } from '../../store/from-context'
 import { readRuleset } from '../../store/rulesets'
+import { countReported, tallyFor } from '../../insights/worker'
 
 /**
  * What the client-side (browser and mobile) and server-side LaunchDarkly routes share: contexts
@@ -33,7 +34,10 @@ export const evalx: Handler = async (c) => {
   const { context } = await requestContext(c)
   const ruleset = await readRuleset(environment, storeSources(c))
   c.header('Cache-Control', 'private, no-cache')
-  return c.json(evalxAll(ruleset.compiled, context, kind, { version: ruleset.version, withReasons: withReasons(c) }))
+  const flags = evalxAll(ruleset.compiled, context, kind, { version: ruleset.version, withReasons: withReasons(c) })
+  const tally = tallyFor(c.env, c.executionCtx, ruleset)
+  if (tally !== undefined) for (const key in flags) tally.countFlag(key, flags[key].variation)
+  return c.json(flags)
 }
 
 /** Forwards a stream to the environment's writer, which holds every SDK stream (SdkStreams). */
@@ -75,8 +79,8 @@ const eventsBody = async (request: Request): Promise<unknown> => {
 }
 
 /**
- * An events endpoint: the payload is checked and bounded, answered 202 and never stored. Until
- * flag insights exist, what it held is counted in a log line and dropped.
+ * An events endpoint: the payload is checked and bounded and answered 202. Only the evaluations
+ * its summary events count are kept (flag insights); the rest is counted in a log line and dropped.
  */
 export const receiveEvents =
   (read: (body: unknown) => EventsReceived): Handler =>
@@ -87,5 +91,6 @@ export const receiveEvents =
       .flatMap((byVariation) => Object.values(byVariation))
       .reduce((sum, count) => sum + count, 0)
     console.log(JSON.stringify({ event: 'sdk_events', environment, keyKind: kind, events: received.events, kinds: received.kinds, evaluations }))
+    if (evaluations > 0) countReported(c.env, c.executionCtx, environment, received.evaluations)
     return c.body(null, 202)
   }
