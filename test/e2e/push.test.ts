@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import examples from '../../examples/flags.json'
+import { registerKey } from './support/register-key'
 import { startLocalWorker, type LocalWorker } from '../../scripts/local-worker'
 
 // An admin's round trip over real HTTP: `npm run push` signs and sends a file; the next OFREP
@@ -31,12 +32,7 @@ const darkTheme = async () => {
 
 beforeAll(async () => {
   worker = await startLocalWorker({ vars: { WEBHOOK_SECRET: SECRET, ADMIN_TOKEN } })
-  const res = await fetch(new URL('/admin/v1/environments/shop/keys', worker.url), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${ADMIN_TOKEN}` },
-    body: JSON.stringify({ kind: 'client', name: 'e2e', key: KEY }),
-  })
-  expect(res.status).toBe(201)
+  await registerKey(worker.url, { environment: 'shop', kind: 'client', key: KEY, adminToken: ADMIN_TOKEN })
 })
 
 afterAll(async () => {

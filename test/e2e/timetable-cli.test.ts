@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import examples from '../../examples/flags.json'
 import registrationClosed from '../../examples/registration-closed.json'
+import { registerKey } from './support/register-key'
 import { startLocalWorker, type LocalWorker } from '../../scripts/local-worker'
 import { push } from '../../scripts/push'
 import { eventually } from './support/seeded-worker'
@@ -37,12 +38,7 @@ beforeAll(async () => {
     const pushed = await push({ body, env: ENV, url: String(worker.url), secret: SECRET })
     expect(pushed.ok, pushed.text).toBe(true)
   }
-  const res = await fetch(new URL(`/admin/v1/environments/${ENV}/keys`, worker.url), {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${ADMIN_TOKEN}` },
-    body: JSON.stringify({ kind: 'client', name: 'e2e', key: KEY }),
-  })
-  expect(res.status).toBe(201)
+  await registerKey(worker.url, { environment: ENV, kind: 'client', key: KEY, adminToken: ADMIN_TOKEN })
 })
 
 afterAll(async () => {
