@@ -180,6 +180,11 @@ export const sdkContextCase = (seeded: Seeded, revoked: string, routes: SdkRoute
           sent,
           check: (answer) => {
             if (refusedCredential(answer, credential)) return
+            // a context in the path is bounded like a REPORT body: 64 KiB, base64url-encoded
+            const segment = sent.path.split('?')[0].split('/').pop() ?? ''
+            if (inPath && segment.length > Math.ceil((64 * 1024 * 4) / 3)) {
+              return void expectApiError(answer, { status: 414, code: 'uri_too_long', mentions: /64 KiB/ })
+            }
             if (!inPath && !isJson) return void expectApiError(answer, { status: 415, code: 'unsupported_media_type', mentions: /application\/json/ })
             if (verdict === 'too_large') return void expectApiError(answer, { status: 413, code: 'payload_too_large', mentions: /65536 bytes/ })
             if (verdict === 'parse_error') return void expectApiError(answer, { status: 400, code: 'parse_error', mentions: /JSON/ })
