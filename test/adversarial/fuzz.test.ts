@@ -195,7 +195,9 @@ describe('through exports.default.fetch', () => {
 
 // After the sample through exports.default.fetch: calls there slow down after the large bodies
 // these tests send (the sample took 15 times as long after them)
-describe("LaunchDarkly's SDK paths", () => {
+// `send` waits for each answer's waitUntil work (refreshes, cache writes, flag insights' flushes
+// to a Hub the fuzzing filled), which on a loaded CI machine has taken over 5 s
+describe("LaunchDarkly's SDK paths", { timeout: 60_000 }, () => {
   const json = { 'Content-Type': 'application/json' }
   const REPORT_ROUTES = CONTEXT_ROUTES.filter((route) => route.context === 'body')
 
