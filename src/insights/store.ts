@@ -1,4 +1,5 @@
 import { mergeCounts, type Counts, type EvaluationBatch } from './counts'
+import { readCounts, readTimes, writeCounts, writeTimes } from './pages'
 
 /**
  * Evaluation counts in the Hub's storage (one Hub per environment, its single writer):
@@ -12,7 +13,8 @@ import { mergeCounts, type Counts, type EvaluationBatch } from './counts'
  *   evaluations says nothing.
  *
  * So an environment holds at most 24 × 30 + 400 buckets, each at most one entry per flag and
- * variation, whatever its traffic.
+ * variation, whatever its traffic. Buckets and `insights-last` are stored in pages
+ * (src/insights/pages.ts), so no row outgrows what SQLite stores.
  */
 
 /** The part of a Durable Object's synchronous KV storage this uses (tests pass a Map-backed fake). */
@@ -46,10 +48,15 @@ export const markSince = (storage: InsightsStorage, now: number) => {
 export const recordBatch = (storage: InsightsStorage, { at, counts }: EvaluationBatch) => {
   if (counts.size === 0) return
   const key = HOUR + hourOf(at)
-  storage.put(key, mergeCounts(storage.get<Counts>(key) ?? new Map(), counts))
-  const last = storage.get<Map<string, number>>(LAST) ?? new Map<string, number>()
-  for (const flag of counts.keys()) if (!((last.get(flag) ?? -Infinity) >= at)) last.set(flag, at)
-  storage.put(LAST, last)
+  writeCounts(storage, key, mergeCounts(readCounts(storage, key), counts))
+  const last = readTimes(storage, LAST)
+  let later = false
+  for (const flag of counts.keys()) {
+    if ((last.get(flag) ?? -Infinity) >= at) continue
+    last.set(flag, at)
+    later = true
+  }
+  if (later) writeTimes(storage, LAST, last)
 }
 
 /** Remembers that `flags` changed at `at` (ISO time). */
@@ -65,16 +72,14 @@ export const compact = (storage: InsightsStorage, now: number) => {
     days.set(day, mergeCounts(days.get(day) ?? new Map(), counts))
     storage.delete(key)
   }
-  for (const [day, counts] of days) storage.put(DAY + day, mergeCounts(storage.get<Counts>(DAY + day) ?? new Map(), counts))
+  for (const [day, counts] of days) writeCounts(storage, DAY + day, mergeCounts(readCounts(storage, DAY + day), counts))
   for (const [key] of entries(storage, { prefix: DAY, end: DAY + dayOf(now - DAILY_DAYS * DAY_MS) })) storage.delete(key)
 }
 
 /** Forgets last evaluations and changes of flags that no longer exist. */
 export const prune = (storage: InsightsStorage, flags: ReadonlyMap<string, unknown>) => {
-  const last = storage.get<Map<string, number>>(LAST)
-  if (last !== undefined && [...last.keys()].some((flag) => !flags.has(flag))) {
-    storage.put(LAST, new Map([...last].filter(([flag]) => flags.has(flag))))
-  }
+  const last = readTimes(storage, LAST)
+  if ([...last.keys()].some((flag) => !flags.has(flag))) writeTimes(storage, LAST, new Map([...last].filter(([flag]) => flags.has(flag))))
   for (const [key] of entries(storage, { prefix: CHANGED })) if (!flags.has(key.slice(CHANGED.length))) storage.delete(key)
 }
 
@@ -91,5 +96,5 @@ export const readInsights = (storage: InsightsStorage, from: number): StoredInsi
   for (const [, day] of entries<Counts>(storage, { prefix: DAY, start: DAY + dayOf(from) })) mergeCounts(counts, day)
   for (const [, hour] of entries<Counts>(storage, { prefix: HOUR, start: HOUR + hourOf(from) })) mergeCounts(counts, hour)
   const changed = new Map(entries<string>(storage, { prefix: CHANGED }).map(([key, at]) => [key.slice(CHANGED.length), at]))
-  return { counts, last: storage.get<Map<string, number>>(LAST) ?? new Map(), changed, since: storage.get<number>(SINCE) }
+  return { counts, last: readTimes(storage, LAST), changed, since: storage.get<number>(SINCE) }
 }

@@ -55,3 +55,24 @@ describe("the Hub's own counts", () => {
     expect((await res.json<InsightsReport>()).flags).toMatchObject([{ key: 'promo', evaluations: 8 }])
   })
 })
+
+describe('insights at the limits of an environment', () => {
+  // One hour of counts for 5,000 flags with 256-character keys and 40 variations each is over
+  // SQLite's 2 MB a value: stored in one row, every flush failed with SQLITE_TOOBIG and was lost.
+  it('stores an hour of 5,000 long-keyed flags with 40 variations each, and reports every count', { timeout: 120_000 }, async () => {
+    const environment = environmentName()
+    const keys = Array.from({ length: 5_000 }, (_, i) => `${String(i).padStart(4, '0')}-${'k'.repeat(251)}`)
+    const variations = Array.from({ length: 40 }, (_, v) => v)
+    const flags = Object.fromEntries(keys.map((key) => [key, { ...boolFlag(key), variations }]))
+    expect((await sendWebhook({ environment, op: 'replace', flags })).status).toBe(200)
+    const counts = new Map(keys.map((key) => [key, new Map(variations.map((v) => [String(v), 1_000_000 + v]))]))
+    const hub = env.HUB.getByName(environment)
+    await hub.recordEvaluations(environment, [{ at: Date.now(), counts }])
+    await hub.recordEvaluations(environment, [{ at: Date.now(), counts }])
+    const report = (await hub.insights(environment, { days: 1, staleDays: 7 })) as InsightsReport
+    const perFlag = 2 * variations.reduce((sum, v) => sum + 1_000_000 + v, 0)
+    expect(report.flags).toHaveLength(5_000)
+    expect(report.flags.filter((flag) => flag.evaluations !== perFlag)).toEqual([])
+    expect(report.flags.filter((flag) => flag.lastEvaluated === null)).toEqual([])
+  })
+})

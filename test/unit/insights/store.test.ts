@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { totalCount, type Counts } from '../../../src/insights/counts'
+import { PAGE_ENTRIES } from '../../../src/insights/pages'
 import { compact, DAILY_DAYS, DAY_MS, HOUR_MS, HOURLY_DAYS, prune, readInsights, recordBatch, recordChanged } from '../../../src/insights/store'
 import { memoryStorage, plain } from './support'
 
@@ -7,6 +8,7 @@ import { memoryStorage, plain } from './support'
 // HOURLY_DAYS, dropped after DAILY_DAYS, so storage stays bounded however long counting runs.
 
 const START = Date.UTC(2025, 0, 1)
+const totalEntries = (page: Counts) => [...page.values()].reduce((sum, byVariation) => sum + byVariation.size, 0)
 const counts = (entries: Record<string, Record<string, number>>): Counts =>
   new Map(Object.entries(entries).map(([flag, byVariation]) => [flag, new Map(Object.entries(byVariation))]))
 
@@ -39,7 +41,7 @@ describe('insights storage', () => {
     for (let hour = 0; hour < 48; hour++) recordBatch(storage, { at: START + hour * HOUR_MS, counts: counts({ a: { 0: 1 }, b: { default: 2 } }) })
     compact(storage, START + (HOURLY_DAYS + 2) * DAY_MS)
     expect([...map.keys()].filter((key) => key.startsWith('insights-hour:'))).toEqual([])
-    expect(plain(map.get('insights-day:2025-01-01') as Counts)).toEqual({ a: { 0: 24 }, b: { default: 48 } })
+    expect(plain(map.get('insights-day:2025-01-01/0') as Counts)).toEqual({ a: { 0: 24 }, b: { default: 48 } })
     expect(plain(readInsights(storage, START).counts)).toEqual({ a: { 0: 48 }, b: { default: 96 } })
   })
 
@@ -65,5 +67,34 @@ describe('insights storage', () => {
     const read = readInsights(storage, START)
     expect([...read.last.keys()]).toEqual(['a'])
     expect([...read.changed.keys()]).toEqual(['a'])
+  })
+
+  it('stores a bucket too large for one row in pages of at most PAGE_ENTRIES entries, and reads it whole', () => {
+    const { storage, map } = memoryStorage()
+    const many = counts(Object.fromEntries(Array.from({ length: 1_500 }, (_, i) => [`flag-${i}`, { 0: 1, 1: 2, default: 3 }])))
+    recordBatch(storage, { at: START, counts: many })
+    recordBatch(storage, { at: START + 1000, counts: many })
+    const pages = [...map].filter(([key]) => key.startsWith('insights-hour:'))
+    expect(pages.map(([key]) => key)).toEqual(['insights-hour:2025-01-01T00/0', 'insights-hour:2025-01-01T00/1', 'insights-hour:2025-01-01T00/2'])
+    for (const [, page] of pages) expect(totalEntries(page as Counts)).toBeLessThanOrEqual(PAGE_ENTRIES)
+    expect(totalCount(readInsights(storage, START).counts)).toBe(2 * 1_500 * 6)
+    expect(readInsights(storage, START).last.size).toBe(1_500)
+    // fewer flags: the last record shrinks to one page, and the others are deleted
+    prune(storage, new Map([['flag-7', {}]]))
+    expect([...map.keys()].filter((key) => key.startsWith('insights-last'))).toEqual(['insights-last/0'])
+    expect(Object.fromEntries(readInsights(storage, START).last)).toEqual({ 'flag-7': START + 1000 })
+  })
+
+  it('reads a bucket stored whole, as before pages, and replaces it with pages on its next write', () => {
+    const { storage, map } = memoryStorage()
+    storage.put('insights-hour:2025-01-01T00', counts({ a: { 0: 5 } }))
+    storage.put('insights-last', new Map([['a', START]]))
+    expect(plain(readInsights(storage, START).counts)).toEqual({ a: { 0: 5 } })
+    recordBatch(storage, { at: START + 1000, counts: counts({ a: { 0: 1 }, b: { 1: 1 } }) })
+    expect([...map.keys()].filter((key) => key.startsWith('insights-hour:') || key.startsWith('insights-last')).sort()).toEqual([
+      'insights-hour:2025-01-01T00/0',
+      'insights-last/0',
+    ])
+    expect(plain(readInsights(storage, START).counts)).toEqual({ a: { 0: 6 }, b: { 1: 1 } })
   })
 })
