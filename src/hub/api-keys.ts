@@ -1,3 +1,4 @@
+import type { Env } from '../env'
 import { isApiKeyRecord, type ApiKeyRecord, type KeyKind } from '../model/api-key'
 import { sha256Hex } from '../store/hash'
 import { apiKeyRecordKey } from '../store/kv-keys'
@@ -29,6 +30,12 @@ export type KeyOutlets = {
   /** Whether the Hub of `environment` holds the key with this id. */
   knownIn: (environment: string, id: string) => Promise<boolean>
 }
+
+/** The outlets of a Hub: its KV namespace, and the other environments' Hubs through `env.HUB`. */
+export const keyOutlets = (env: Env, kv: KVNamespace): KeyOutlets => ({
+  kv,
+  knownIn: async (other, id) => await (env.HUB.getByName(other) as unknown as { hasKey(id: string): Promise<boolean> }).hasKey(id),
+})
 
 export type CreatedKey = ApiKeySummary & {
   key: string

@@ -4,10 +4,10 @@ import { compileRuleset, type CompiledRuleset } from '../evaluation'
 import type { KeyKind } from '../model/api-key'
 import type { Change } from '../model/webhook'
 import type { StoredRuleset } from '../store/stored-ruleset'
-import { createKey, hasKey, listKeys, publishPendingKeys, revokeKey } from './api-keys'
+import { createKey, hasKey, keyOutlets, listKeys, publishPendingKeys, revokeKey } from './api-keys'
 import { KvSync, wakeBy } from './kv-sync'
-import { publishRuleset, toPublished } from './published'
-import { shardCount, shardName } from './shards'
+import { publishState, toPublished } from './published'
+import { publishToShards, shardCount } from './shards'
 import { shardSockets, statusOf } from './status'
 import { Timetable, type TimetableCall } from './timetable'
 import { SocketHost, type ShardUpdate, type SocketView } from './socket-host'
@@ -20,11 +20,6 @@ import type { EvaluationBatch } from '../insights/counts'
 import { planChange, type ChangeRejection, type ChangeResponse } from './writer'
 
 export type { ShardUpdate } from './socket-host'
-
-// Storage keeps items as they were sent, valid when accepted; after a restart they are parsed
-// once more for the published form (defaults filled).
-const publishState = ({ meta, flags, segments }: HubState): StoredRuleset =>
-  publishRuleset({ flags: Object.fromEntries(flags), segments: Object.fromEntries(segments) }, meta.version, meta.updatedAt)
 
 /** How soon the alarm retries publishing keys KV did not take. */
 const KEY_RETRY_MS = 2000
@@ -150,7 +145,7 @@ export class Hub extends DurableObject<Env> {
           this.#sdk.change({ before, after: after.compiled, published: ruleset, flags, segments, deleted })
           if (shards > 1) {
             const update = { environment: state.meta.environment, version, ruleset, flags, segments }
-            this.#publishToShards(shards, update).then(resolve, resolve)
+            publishToShards(this.env, shards, update).then(resolve, resolve)
             return
           }
           this.#host.change(before, after, flags, segments)
@@ -172,15 +167,6 @@ export class Hub extends DurableObject<Env> {
       await wakeBy(this.ctx.storage, Date.now() + KEY_RETRY_MS)
     }
     if (meta.lastChange !== undefined) await this.#timetable.runDue()
-  }
-
-  async #publishToShards(shards: number, update: ShardUpdate) {
-    const sends = Array.from({ length: shards }, (_, index) =>
-      (this.env.HUB.getByName(shardName(update.environment, index)) as unknown as Pick<Hub, 'publish'>).publish(update),
-    )
-    for (const result of await Promise.allSettled(sends)) {
-      if (result.status === 'rejected') console.error(JSON.stringify({ event: 'shard_publish_failed', error: String(result.reason) }))
-    }
   }
 
   /** The current ruleset, for shards that start holding sockets. */
@@ -293,12 +279,7 @@ export class Hub extends DurableObject<Env> {
   }
 
   async createKey(environment: string, request: { kind: KeyKind; name: string; key?: string }) {
-    const outlets = {
-      kv: this.kv,
-      knownIn: async (other: string, id: string) =>
-        await (this.env.HUB.getByName(other) as unknown as { hasKey(id: string): Promise<boolean> }).hasKey(id),
-    }
-    const created = await createKey(this.ctx.storage.kv, outlets, environment, request, new Date())
+    const created = await createKey(this.ctx.storage.kv, keyOutlets(this.env, this.kv), environment, request, new Date())
     if (!created.published) await wakeBy(this.ctx.storage, Date.now() + KEY_RETRY_MS)
     return created
   }

@@ -1,5 +1,6 @@
 import { parseRuleset, type Ruleset } from '../model/ruleset'
 import { RULESET_FORMAT, type StoredRuleset } from '../store/stored-ruleset'
+import type { HubState } from './state'
 
 /**
  * A parsed ruleset in the form the Hub publishes. `format` and `version` come first: readers
@@ -22,3 +23,8 @@ export const publishRuleset = (json: unknown, version: number, updatedAt: string
   if (!parsed.ok) throw new Error(`the ruleset is invalid: ${JSON.stringify(parsed.errors.slice(0, 3))}`)
   return toPublished(parsed.ruleset, version, updatedAt)
 }
+
+// Storage keeps items as they were sent, valid when accepted; after a restart they are parsed
+// once more for the published form (defaults filled).
+export const publishState = ({ meta, flags, segments }: HubState): StoredRuleset =>
+  publishRuleset({ flags: Object.fromEntries(flags), segments: Object.fromEntries(segments) }, meta.version, meta.updatedAt)

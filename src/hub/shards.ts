@@ -1,3 +1,7 @@
+import type { Env } from '../env'
+import type { Hub } from './hub'
+import type { ShardUpdate } from './socket-host'
+
 /** `HUB_SHARDS`: how many objects hold an environment's sockets; 1 (the writer itself) by default. */
 export const shardCount = (value: string | undefined) => {
   const count = Number(value)
@@ -15,4 +19,14 @@ export const shardOf = (connectionId: string, shards: number) => {
     hash = Math.imul(hash, 0x01000193)
   }
   return (hash >>> 0) % shards
+}
+
+/** Sends a version to every shard of an environment; a shard that fails is logged, the rest still get it. */
+export const publishToShards = async (env: Env, shards: number, update: ShardUpdate) => {
+  const sends = Array.from({ length: shards }, (_, index) =>
+    (env.HUB.getByName(shardName(update.environment, index)) as unknown as Pick<Hub, 'publish'>).publish(update),
+  )
+  for (const result of await Promise.allSettled(sends)) {
+    if (result.status === 'rejected') console.error(JSON.stringify({ event: 'shard_publish_failed', error: String(result.reason) }))
+  }
 }
