@@ -150,6 +150,9 @@ const spreadOf = (values: number[]) => {
 
 async function bench(started: Started): Promise<number> {
   const s = settings()
+  // first, while no workerd runs beside this process: a few percent drown in their noise
+  log('counting evaluations in-process, on against INSIGHTS=off')
+  const counting = { work: countingWork(), costs: await countingCost() }
   const { runs, report } = await setUp(started, s)
   log(`client: a fresh request costs ${report.client.requestUs.toFixed(2)} µs to build`)
   const samples = new Map<Run, Sample[]>(runs.map((run) => [run, []]))
@@ -164,8 +167,6 @@ async function bench(started: Started): Promise<number> {
   }
 
   const after = loadavg()[0]
-  log('counting evaluations in-process, on against INSIGHTS=off')
-  const counting = { work: countingWork(), costs: await countingCost() }
   const roundSpread = Math.max(...runs.map((run) => spreadOf(samples.get(run)!.map((sample) => sample.reqPerSec))))
   const rows: Row[] = runs.map((run) => ({
     mode: run.mode,
