@@ -15,6 +15,8 @@ export const MAX_REPORTED_FLAGS = 10_000
 export type Outlet = {
   send(environment: string, batches: EvaluationBatch[]): Promise<unknown>
   waitUntil(work: Promise<unknown>): void
+  /** Resolves after `ms`. */
+  sleep(ms: number): Promise<void>
 }
 
 /** One environment's counts since its window opened, at the first count after the last flush. */
@@ -37,14 +39,22 @@ const log = (event: string, fields: object) => console.error(JSON.stringify({ ev
 
 /**
  * Evaluation counts in isolate memory (DESIGN.md section 11: counting is off the hot path). Each
- * environment's counts are sent as one batch at most once per `FLUSH_MS`, by a request that finds
- * its window that old, through `waitUntil`: no answer waits for a flush, and a failed one is
- * retried once with the next batch, then dropped with a log line. Counts of an isolate that gets
- * no further request for the environment stay unsent: Workers isolates have no timers.
+ * environment's counts are sent as one batch at most once per `FLUSH_MS`, through `waitUntil`: by
+ * the first request that finds its window that old, or else by the request that opened the
+ * window, which holds its `waitUntil` open until then. Isolates have no timers of their own, and
+ * one that gets no further request for the environment (a quiet environment, an isolate about to
+ * be evicted) would otherwise never send what it counted, and a flag in use could look stale. No
+ * answer waits for a flush; a failed one is retried once with the next batch, then dropped with a
+ * log line.
  */
 export class EvaluationAccumulator {
   /** The clock; tests replace it. */
   now: () => number = Date.now
+  /**
+   * How long the request that opens a window waits before sending it, if no other request has;
+   * undefined sends only from requests (tests that wait on every request's `waitUntil` set it).
+   */
+  deadlineMs: number | undefined = FLUSH_MS
   readonly #environments = new Map<string, EnvironmentCounts>()
 
   /**
@@ -95,8 +105,19 @@ export class EvaluationAccumulator {
     }
     if (window === undefined) {
       entry.window = window = { openedAt: now, lastAt: now, tallies: [], reported: new Map(), droppedReports: false }
+      this.#sendByDeadline(environment, entry, window, outlet)
     } else window.lastAt = now
     return window
+  }
+
+  #sendByDeadline(environment: string, entry: EnvironmentCounts, window: Window, outlet: Outlet) {
+    if (this.deadlineMs === undefined) return
+    const opened = window
+    outlet.waitUntil(
+      outlet.sleep(this.deadlineMs).then(() => {
+        if (entry.window === opened) this.#flush(environment, entry, outlet)
+      }),
+    )
   }
 
   #flush(environment: string, entry: EnvironmentCounts, outlet: Outlet) {

@@ -21,6 +21,10 @@ class HubOutlet implements Outlet {
   waitUntil(work: Promise<unknown>) {
     this.ctx.waitUntil(work)
   }
+
+  sleep(ms: number) {
+    return new Promise<void>((resolve) => setTimeout(resolve, ms))
+  }
 }
 
 /** Whether the Worker counts evaluations: on unless `INSIGHTS` is `off` (how bench:http measures the cost). */

@@ -1,6 +1,7 @@
 import { env, exports } from 'cloudflare:workers'
 import { abortAllDurableObjects, createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { afterEach, describe, expect, it } from 'vitest'
+import { FLUSH_MS } from '../../src/insights/accumulator'
 import { flushInsights, isolateInsights } from '../../src/insights/worker'
 import type { InsightsReport } from '../../src/insights/report'
 import { ofrepBulk, renderedAnswers } from '../../src/routes/ofrep-bulk'
@@ -57,9 +58,19 @@ const base64url = (json: unknown) =>
 
 afterEach(() => {
   isolateInsights.now = Date.now
+  isolateInsights.deadlineMs = FLUSH_MS
 })
 
 describe('evaluation counts', () => {
+  it("reach the Hub by the window's deadline when the isolate gets no further request", async () => {
+    const { environment, keys } = await setUp()
+    isolateInsights.deadlineMs = 200
+    // one request, and nothing after it: its waitUntil sends the window when the deadline passes
+    expect((await ofrepPost('', keys.client, { context: inNorway })).status).toBe(200)
+    await until(async () => (await variationsOf(environment)).promo?.[0] === 1, 'the deadline send to reach the Hub')
+    expect(await variationsOf(environment)).toEqual({ promo: { 0: 1 }, other: { 1: 1 }, dormant: { default: 1 } })
+  })
+
   it('counts OFREP bulk answers by variation, cached answers too', async () => {
     const { environment, keys } = await setUp()
     const cached = renderedAnswers.size

@@ -20,14 +20,22 @@ const recordingOutlet = (outcomes: ('ok' | 'fail' | 'hang')[] = []) => {
       return outcome === 'fail' ? Promise.reject(new Error('the Hub is away')) : Promise.resolve()
     },
     waitUntil: (work) => void waiting.push(work),
+    sleep: (ms) => new Promise<void>((resolve) => sleeping.push({ ms, wake: resolve })),
   }
-  return { outlet, sent, settled: () => Promise.all(waiting) }
+  const sleeping: { ms: number; wake: () => void }[] = []
+  /** Ends every sleep begun so far, as their time would. */
+  const wake = () => {
+    for (const { wake } of sleeping.splice(0)) wake()
+  }
+  return { outlet, sent, sleeping, wake, settled: () => Promise.all(waiting) }
 }
 
-const clocked = (start = 1_700_000_000_000) => {
+/** An accumulator on a clock the test moves; it sends only from requests unless given `deadlineMs`. */
+const clocked = (start = 1_700_000_000_000, deadlineMs?: number) => {
   const accumulator = new EvaluationAccumulator()
   const clock = { now: start }
   accumulator.now = () => clock.now
+  accumulator.deadlineMs = deadlineMs
   return { accumulator, clock }
 }
 
@@ -125,5 +133,35 @@ describe('EvaluationAccumulator', () => {
     expect(sent[0].batches[0].counts.__proto__).toEqual({ 1: 3 })
     expect(Object.keys(sent[0].batches[0].counts)).toHaveLength(MAX_REPORTED_FLAGS)
     expect(({} as Record<string, unknown>)[1]).toBeUndefined()
+  })
+
+  it('sends a window by its deadline when no later request comes, from the request that opened it', async () => {
+    const { accumulator, clock } = clocked(1_700_000_000_000, FLUSH_MS)
+    const { outlet, sent, sleeping, wake, settled } = recordingOutlet()
+    const ruleset = loadedRuleset('prod', ['a'])
+    accumulator.tallyFor(ruleset, outlet).countFlag('a', 1)
+    clock.now += 1000
+    accumulator.tallyFor(ruleset, outlet).countFlag('a', 0)
+    // one sleep, begun by the request that opened the window, as long as a window
+    expect(sleeping.map(({ ms }) => ms)).toEqual([FLUSH_MS])
+    expect(sent).toEqual([])
+    wake()
+    await settled()
+    expect(sent).toEqual([{ environment: 'prod', batches: [{ at: clock.now, counts: { a: { 0: 1, 1: 1 } } }] }])
+  })
+
+  it('sends nothing at the deadline of a window a later request already sent', async () => {
+    const { accumulator, clock } = clocked(1_700_000_000_000, FLUSH_MS)
+    const { outlet, sent, wake, settled } = recordingOutlet()
+    const ruleset = loadedRuleset('prod', ['a'])
+    accumulator.tallyFor(ruleset, outlet).countFlag('a', 1)
+    clock.now += FLUSH_MS
+    // this request sends the first window and opens the next, with a deadline of its own
+    accumulator.tallyFor(ruleset, outlet).countFlag('a', 0)
+    expect(sent).toHaveLength(1)
+    wake()
+    await settled()
+    // the first deadline found its window gone; the second sent the next window
+    expect(sent.map(({ batches }) => batches.map(({ counts }) => counts))).toEqual([[{ a: { 1: 1 } }], [{ a: { 0: 1 } }]])
   })
 })
