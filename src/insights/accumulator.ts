@@ -112,10 +112,9 @@ export class EvaluationAccumulator {
 
   #sendByDeadline(environment: string, entry: EnvironmentCounts, window: Window, outlet: Outlet) {
     if (this.deadlineMs === undefined) return
-    const opened = window
     outlet.waitUntil(
       outlet.sleep(this.deadlineMs).then(() => {
-        if (entry.window === opened) this.#flush(environment, entry, outlet)
+        if (entry.window === window) this.#flush(environment, entry, outlet)
       }),
     )
   }

@@ -48,7 +48,7 @@ export const readCounts = (storage: InsightsStorage, key: string): Counts => {
   return counts
 }
 
-/** Stores `counts` as the record `key`; a flag's variations may span two pages. */
+/** Stores `counts` as the record `key`; a flag with many variations may span pages. */
 export const writeCounts = (storage: InsightsStorage, key: string, counts: Counts) =>
   writePages(
     storage,
