@@ -48,9 +48,40 @@ const itemPrefix = (version: number) => `${ITEM}${versionKey(version)}:`
 const itemKey = (version: number, section: Section, key: string, side: 'before' | 'after') =>
   `${itemPrefix(version)}${section}:${side}:${key}`
 
+/**
+ * Keys a summary holds itself. A change may name 10,000 keys of 256 characters (a replace that
+ * deletes everything), 2.5 MB, over the 2 MB SQLite takes in one value: the keys of a larger
+ * change go in rows of this many beside its items, and the summary says how many rows.
+ */
+const KEYS_PER_ROW = 2_000
+const keysKey = (version: number, row: number) => `${itemPrefix(version)}keys:${row}`
+
+type KeysRow = Pick<ChangeSummary, 'flags' | 'segments'>
+type StoredSummary = ChangeSummary & { keyRows?: number }
+
+const slices = (keys: string[]) => Array.from({ length: Math.ceil(keys.length / KEYS_PER_ROW) }, (_, n) => keys.slice(n * KEYS_PER_ROW, (n + 1) * KEYS_PER_ROW))
+
+const putSummary = (storage: SyncKvStorage, summary: ChangeSummary) => {
+  const key = SUMMARY + versionKey(summary.version)
+  if (summary.flags.length + summary.segments.length <= KEYS_PER_ROW) return storage.put(key, summary)
+  const rows: KeysRow[] = [...slices(summary.flags).map((flags) => ({ flags, segments: [] })), ...slices(summary.segments).map((segments) => ({ flags: [], segments }))]
+  rows.forEach((row, n) => storage.put(keysKey(summary.version, n), row))
+  storage.put(key, { ...summary, flags: [], segments: [], keyRows: rows.length } satisfies StoredSummary)
+}
+
+/** A stored summary with every key it names. */
+const withKeys = (storage: SyncKvStorage, { keyRows, ...summary }: StoredSummary): ChangeSummary => {
+  for (let n = 0; n < (keyRows ?? 0); n++) {
+    const row = storage.get<KeysRow>(keysKey(summary.version, n))
+    summary.flags.push(...(row?.flags ?? []))
+    summary.segments.push(...(row?.segments ?? []))
+  }
+  return summary
+}
+
 /** Writes a change (call it inside the transaction that applies it). */
 export const recordChange = (storage: SyncKvStorage, summary: ChangeSummary, items: Record<Section, ItemChange[]>) => {
-  storage.put(SUMMARY + versionKey(summary.version), summary)
+  putSummary(storage, summary)
   storage.put(COUNT, (storage.get<number>(COUNT) ?? 0) + 1)
   for (const section of ['flags', 'segments'] as const) {
     for (const { key, before, after } of items[section]) {
@@ -60,12 +91,15 @@ export const recordChange = (storage: SyncKvStorage, summary: ChangeSummary, ite
   }
 }
 
-export const changeSummary = (storage: SyncKvStorage, version: number) => storage.get<ChangeSummary>(SUMMARY + versionKey(version))
+export const changeSummary = (storage: SyncKvStorage, version: number): ChangeSummary | undefined => {
+  const stored = storage.get<StoredSummary>(SUMMARY + versionKey(version))
+  return stored === undefined ? undefined : withKeys(storage, stored)
+}
 
 /** Newest first: at most `limit` changes older than version `before` (all when undefined). */
 export const listChanges = (storage: SyncKvStorage, { limit, before }: { limit: number; before?: number }): ChangeSummary[] => {
   const end = before === undefined ? undefined : SUMMARY + versionKey(before)
-  return [...storage.list<ChangeSummary>({ prefix: SUMMARY, end, reverse: true, limit })].map(([, summary]) => summary)
+  return [...storage.list<StoredSummary>({ prefix: SUMMARY, end, reverse: true, limit })].map(([, summary]) => withKeys(storage, summary))
 }
 
 /** A change with every item's before and after, or undefined when history does not hold it. */

@@ -13,7 +13,7 @@ import { Timetable, type TimetableCall } from './timetable'
 import { SocketHost, type ShardUpdate, type SocketView } from './socket-host'
 import { SDK_STREAM_PATH, SdkStreams, type SdkStreamOpening } from './sdk-streams'
 import { pruneSockets, type HubOpening } from './sockets'
-import { itemChanges, listChanges, pruneHistory, readChange, recordChange, rollbackChange, summaryOf } from './history'
+import { changeSummary, itemChanges, listChanges, pruneHistory, readChange, recordChange, rollbackChange, summaryOf } from './history'
 import { applyItems, loadState, saveChange, type HubState } from './state'
 import { HubInsights } from './insights'
 import type { EvaluationBatch } from '../insights/counts'
@@ -188,7 +188,8 @@ export class Hub extends DurableObject<Env> {
     const state = this.#load(environment)
     if (state.meta.lastChange === undefined) return undefined
     const sockets = shards === 1 ? this.socketCount() : await shardSockets(this.env, environment, shards)
-    return statusOf(state, { sockets, eventStreams: this.#host.streams.size, sdkStreams: this.#sdk.size })
+    const lastChanged = changeSummary(this.ctx.storage.kv, state.meta.lastChange.version)
+    return statusOf(state, { sockets, eventStreams: this.#host.streams.size, sdkStreams: this.#sdk.size }, lastChanged)
   }
 
   /** Records a socket the Worker is about to forward (see SocketHost.admit). */

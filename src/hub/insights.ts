@@ -4,6 +4,7 @@ import { hubTallyOf, type HubTally } from '../insights/hub-tally'
 import { buildReport, type InsightsReport } from '../insights/report'
 import { compact, DAY_MS, hourOf, markSince, prune, readInsights, recordBatch, recordChanged, HOURLY_DAYS } from '../insights/store'
 import { isJsonObject } from '../model/json'
+import { changeSummary } from './history'
 import { SHARD_OF } from './socket-host'
 import type { HubState } from './state'
 
@@ -74,7 +75,8 @@ export class HubInsights {
     this.#store(own === undefined ? [] : [own], now, state.flags)
     const stored = readInsights(this.ctx.storage.kv, now - days * DAY_MS)
     const { meta, flags, born } = state
-    return buildReport({ environment: meta.environment, flags, born: born.flags, lastChange: meta.lastChange }, stored, { days, staleDays, now })
+    const lastChange = meta.lastChange && { at: meta.lastChange.at, flags: changeSummary(this.ctx.storage.kv, meta.lastChange.version)?.flags ?? [] }
+    return buildReport({ environment: meta.environment, flags, born: born.flags, lastChange }, stored, { days, staleDays, now })
   }
 
   #store(batches: EvaluationBatch[], now: number, flags: ReadonlyMap<string, unknown> | undefined) {

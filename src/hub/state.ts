@@ -15,7 +15,12 @@ export type KvState = {
   publishedLaunchDarklyId: string | undefined
 }
 
-export type LastChange = { at: string; version: number; flags: string[]; segments: string[]; hash: string }
+/**
+ * The last accepted change: when, which version, and its content's hash (a redelivery is no
+ * change). What it changed is in history (`changeSummary`): a list of keys here could outgrow
+ * what one value holds, and this record is written with every change.
+ */
+export type LastChange = { at: string; version: number; hash: string }
 
 /** An environment's state in the Hub's storage: the ruleset (one key per item) and this. */
 export type HubMeta = {

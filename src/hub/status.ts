@@ -1,12 +1,16 @@
 import type { Env } from '../env'
 import { shardName } from './shards'
+import type { ChangeSummary } from './history'
 import type { HubState } from './state'
 
 /** Clients connected to an environment, as the status counts them. */
 export type Connections = { sockets: number; eventStreams: number; sdkStreams: number }
 
-/** Version, counts, last change and KV state, for the admin API (`GET /admin/v1/environments/{env}`). */
-export const statusOf = ({ meta, flags, segments }: HubState, connections: Connections) => ({
+/**
+ * Version, counts, last change and KV state, for the admin API (`GET /admin/v1/environments/{env}`);
+ * `lastChanged` is history's summary of the last change.
+ */
+export const statusOf = ({ meta, flags, segments }: HubState, connections: Connections, lastChanged: ChangeSummary | undefined) => ({
   environment: meta.environment,
   version: meta.version,
   updatedAt: meta.updatedAt,
@@ -16,8 +20,8 @@ export const statusOf = ({ meta, flags, segments }: HubState, connections: Conne
   lastChange: meta.lastChange && {
     at: meta.lastChange.at,
     version: meta.lastChange.version,
-    flags: meta.lastChange.flags,
-    segments: meta.lastChange.segments,
+    flags: lastChanged?.flags ?? [],
+    segments: lastChanged?.segments ?? [],
   },
   kv: {
     version: meta.kv.version,

@@ -151,7 +151,7 @@ export const planChange = (state: HubState, change: Change, now: Date): ChangePl
   return {
     type: 'apply',
     response: { environment: meta.environment, version, ...changed },
-    meta: { ...meta, version, updatedAt: at, settings, lastChange: { at, version, ...changed, hash } },
+    meta: { ...meta, version, updatedAt: at, settings, lastChange: { at, version, hash } },
     ruleset: parsed.ruleset,
     flags,
     segments,

@@ -68,6 +68,28 @@ describe('GET /admin/v1/environments/{env}/changes', () => {
   })
 })
 
+describe('a change at the limits of an environment', () => {
+  // A replace that deletes 5,000 flags and 5,000 segments with 256-character keys names 2.5 MB of
+  // keys, over SQLite's 2 MB a value: its summary failed with SQLITE_TOOBIG and the webhook was a 500.
+  it('is accepted, listed with every key, and rolled back', { timeout: 120_000 }, async () => {
+    const environment = environmentName()
+    const keys = Array.from({ length: 5_000 }, (_, i) => `${String(i).padStart(4, '0')}-${'k'.repeat(251)}`)
+    const segment = (key: string) => ({ key, included: [], excluded: [], rules: [], salt: 's' })
+    expect((await sendWebhook({ environment, op: 'replace', flags: Object.fromEntries(keys.map((key) => [key, boolFlag(key)])) })).status).toBe(200)
+    expect((await sendWebhook({ environment, op: 'patch', segments: Object.fromEntries(keys.map((key) => [key, segment(key)])) })).status).toBe(200)
+    const emptied = await sendWebhook({ environment, op: 'replace', flags: {}, segments: {} })
+    expect(emptied.status).toBe(200)
+    const [latest] = await changes(environment, '?limit=1')
+    expect(latest).toMatchObject({ version: 3, op: 'replace' })
+    expect([latest.flags.length, latest.segments.length]).toEqual([5_000, 5_000])
+    expect(new Set([...latest.flags, ...latest.segments])).toEqual(new Set(keys))
+    expect((await rollback(environment, { toVersion: 2, expectedVersion: 3 })).status).toBe(200)
+    const [restored] = await changes(environment, '?limit=1')
+    expect(restored).toMatchObject({ version: 4, op: 'rollback', toVersion: 2 })
+    expect([restored.flags.length, restored.segments.length]).toEqual([5_000, 5_000])
+  })
+})
+
 describe('POST /admin/v1/environments/{env}/rollback', () => {
   it("makes a new version whose flags and segments equal the old one's, recorded as a rollback", async () => {
     const environment = await threeVersions()
