@@ -107,6 +107,19 @@ const oversizedItems = (items: Map<string, JsonValue | undefined>, section: stri
       : []
   })
 
+/**
+ * Workers KV holds at most 25 MiB in one value, and the edge reads the whole ruleset from one: a
+ * ruleset larger than that, once published, could never reach it. The room left is for the
+ * published form's envelope (format, version, time).
+ */
+export const MAX_RULESET_BYTES = 25 * 1024 * 1024 - 1024
+
+// JSON text's UTF-8 size, encoded only when it could be near the limit (3 bytes a UTF-16 unit at most)
+const rulesetBytes = (ruleset: Ruleset) => {
+  const text = JSON.stringify(ruleset)
+  return text.length * 3 <= MAX_RULESET_BYTES ? text.length : new TextEncoder().encode(text).length
+}
+
 const rejected = (status: 400 | 409 | 413, code: string, message: string, details: ValidationIssue[] = []): ChangePlan => ({
   type: 'rejected',
   rejection: { status, code, message, details },
@@ -144,6 +157,11 @@ export const planChange = (state: HubState, change: Change, now: Date): ChangePl
   const issues = parsed.ok ? checkRuleset(parsed.ruleset) : parsed.errors
   if (!parsed.ok || issues.length > 0) {
     return rejected(400, 'invalid_ruleset', `The ruleset would be invalid: ${issues.length} problem(s)`, issues)
+  }
+  const bytes = rulesetBytes(parsed.ruleset)
+  if (bytes > MAX_RULESET_BYTES) {
+    const message = `The ruleset would be ${bytes} bytes; Workers KV, which brings it to the edge, holds at most ${MAX_RULESET_BYTES}`
+    return rejected(413, 'ruleset_too_large', message)
   }
   const version = change.version ?? meta.version + 1
   const at = now.toISOString()

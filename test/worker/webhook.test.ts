@@ -82,6 +82,20 @@ describe('webhook validation', () => {
     expect(body.error.details[0].path).toContain('prerequisites')
   })
 
+  it('refuses with 413 a change that would make the ruleset larger than KV holds, and keeps the last one', { timeout: 120_000 }, async () => {
+    const environment = environmentName()
+    // 1.4 MB a flag (the Hub stores items up to 1.5 MB), three a webhook (bodies up to 5 MB)
+    const big = (key: string) => boolFlag(key, { variations: ['x'.repeat(700_000), 'y'.repeat(700_000)] })
+    const push = (batch: number) =>
+      sendWebhook({ environment, op: 'patch', flags: Object.fromEntries([0, 1, 2].map((i) => [`f${batch}-${i}`, big(`f${batch}-${i}`)])) })
+    // 18 flags: 25.2 MB, under KV's 25 MiB; three more are over it
+    for (let batch = 0; batch < 6; batch++) expect((await push(batch)).status).toBe(200)
+    const res = await push(6)
+    expect(res.status).toBe(413)
+    expect(await res.json()).toMatchObject({ error: { code: 'ruleset_too_large', message: expect.stringContaining('Workers KV') } })
+    expect(await statusOf(environment)).toMatchObject({ version: 6, flags: 18 })
+  })
+
   it('refuses a body that is not JSON', async () => {
     const res = await sendWebhook('{"environment":')
     expect(res.status).toBe(400)
