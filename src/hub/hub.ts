@@ -17,7 +17,7 @@ import { changeSummary, itemChanges, listChanges, pruneHistory, readChange, reco
 import { applyItems, loadState, saveChange, type HubState } from './state'
 import { HubInsights } from './insights'
 import type { EvaluationBatch } from '../insights/counts'
-import { planChange, type ChangeRejection, type ChangeResponse } from './writer'
+import { NOT_STORABLE, planChange, type ChangeRejection, type ChangeResponse } from './writer'
 
 export type { ShardUpdate } from './socket-host'
 
@@ -121,11 +121,12 @@ export class Hub extends DurableObject<Env> {
     if (plan.type === 'rejected') return { rejection: plan.rejection }
     if (plan.type === 'unchanged') return { response: plan.response, ruleset: undefined }
     const items = itemChanges(state, plan)
-    saveChange(this.ctx.storage, plan.meta, plan.flags, plan.segments, () => {
+    const saved = saveChange(this.ctx.storage, plan.meta, plan.flags, plan.segments, () => {
       recordChange(this.ctx.storage.kv, summaryOf(change, plan, rollbackTo), items)
       pruneHistory(this.ctx.storage.kv, Date.parse(plan.meta.updatedAt))
       mark?.(plan.meta.version)
     })
+    if (!saved) return { rejection: NOT_STORABLE }
     const before = this.#view(state).compiled
     state.meta = plan.meta
     applyItems(state, plan.flags, plan.segments, plan.meta.updatedAt)

@@ -95,14 +95,29 @@ export const applyItems = (state: HubState, flags: ItemChanges, segments: ItemCh
 
 export const saveMeta = (storage: SyncKvStorage, meta: HubMeta) => storage.put(META, meta)
 
-/** Writes changed items (undefined deletes), the meta and whatever `also` writes, in one transaction. */
+/**
+ * Writes changed items (undefined deletes), the meta and whatever `also` writes, in one
+ * transaction. False, with nothing written, when SQLite refused a value as too large (over 2 MB
+ * as stored): an item's stored form can outgrow its JSON, which the writer measured (a number
+ * takes 9 bytes stored and may take 2 in JSON).
+ */
 export const saveChange = (
   storage: DurableObjectStorage,
   meta: HubMeta,
   flags: ItemChanges,
   segments: ItemChanges,
   also: () => void = () => undefined,
-) =>
+): boolean => {
+  try {
+    writeChange(storage, meta, flags, segments, also)
+    return true
+  } catch (error) {
+    if (String(error).includes('SQLITE_TOOBIG')) return false
+    throw error
+  }
+}
+
+const writeChange = (storage: DurableObjectStorage, meta: HubMeta, flags: ItemChanges, segments: ItemChanges, also: () => void) =>
   storage.transactionSync(() => {
     also()
     for (const [prefix, changes] of [[FLAG, flags], [SEGMENT, segments]] as const) {

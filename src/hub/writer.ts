@@ -120,6 +120,14 @@ const rulesetBytes = (ruleset: Ruleset) => {
   return text.length * 3 <= MAX_RULESET_BYTES ? text.length : new TextEncoder().encode(text).length
 }
 
+/** What the webhook answers when the Hub's storage refused a value of the change (see saveChange). */
+export const NOT_STORABLE: ChangeRejection = {
+  status: 413,
+  code: 'item_too_large',
+  message: "An item is larger than the Hub can store (over 2 MB in the Hub's storage)",
+  details: [],
+}
+
 const rejected = (status: 400 | 409 | 413, code: string, message: string, details: ValidationIssue[] = []): ChangePlan => ({
   type: 'rejected',
   rejection: { status, code, message, details },

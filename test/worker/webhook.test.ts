@@ -96,6 +96,19 @@ describe('webhook validation', () => {
     expect(await statusOf(environment)).toMatchObject({ version: 6, flags: 18 })
   })
 
+  it('refuses with 413 an item under 1.5 MB as JSON but over 2 MB as the Hub stores it, and writes nothing', { timeout: 60_000 }, async () => {
+    const environment = environmentName()
+    expect((await sendWebhook(change(environment))).status).toBe(200)
+    // 1.48 MB of "0.5," in JSON; 9 bytes a number in the Hub's storage, 3.3 MB
+    const halves = boolFlag('halves', { variations: [new Array(370_000).fill(0.5), false] })
+    const res = await sendWebhook({ environment, op: 'patch', flags: { halves } })
+    expect(res.status).toBe(413)
+    expect(await res.json()).toMatchObject({ error: { code: 'item_too_large' } })
+    expect(await statusOf(environment)).toMatchObject({ version: 1, flags: 1, lastChange: { version: 1, flags: ['a'] } })
+    // the Hub goes on: the next change is version 2
+    expect(await (await sendWebhook({ environment, op: 'patch', flags: { b: boolFlag('b') } })).json()).toMatchObject({ version: 2 })
+  })
+
   it('refuses a body that is not JSON', async () => {
     const res = await sendWebhook('{"environment":')
     expect(res.status).toBe(400)
