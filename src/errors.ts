@@ -20,9 +20,17 @@ export class ApiError extends Error {
   }
 }
 
-/** Anything thrown that is not an ApiError is our fault: a 500 that says nothing internal. */
+/**
+ * Anything thrown that is not an ApiError is our fault: a 500 that says nothing internal. Except
+ * the Hub's storage refusing a value over 2 MB (from an RPC): what was sent is under every limit
+ * as JSON but not as stored (a number takes 9 bytes stored, as few as 2 in JSON), and nothing of
+ * it was written.
+ */
 export const toApiError = (error: unknown): ApiError => {
   if (error instanceof ApiError) return error
+  if (String(error).includes('SQLITE_TOOBIG')) {
+    return new ApiError(413, 'too_large_to_store', "What was sent is larger than the Hub can store (over 2 MB in the Hub's storage)")
+  }
   console.error('unexpected error', error)
   return new ApiError(500, 'internal', 'An unexpected error occurred')
 }

@@ -95,6 +95,16 @@ describe('scheduled changes', () => {
     expect((await post(environment, '/schedules', { at: soon, change: { flags: {} } })).status).toBe(409)
   })
 
+  it('refuses with 413 a change under 1 MiB as JSON but over 2 MB as the Hub stores it, and keeps nothing', async () => {
+    const environment = await withFlag()
+    // 1 MB of "0.5," in JSON; 9 bytes a number in the Hub's storage, 2.3 MB
+    const halves = boolFlag('halves', { variations: [new Array(255_000).fill(0.5), false] })
+    const res = await post(environment, '/schedules', { at: new Date(Date.now() + HOUR).toISOString(), change: { flags: { halves } } })
+    expect(res.status).toBe(413)
+    expect(await res.json()).toMatchObject({ error: { code: 'too_large_to_store' } })
+    expect(await schedules(environment)).toEqual([])
+  })
+
   it('cancels a pending change, which then never applies', async () => {
     const environment = await withFlag()
     const at = Date.now() + HOUR
