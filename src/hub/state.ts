@@ -98,8 +98,8 @@ export const saveMeta = (storage: SyncKvStorage, meta: HubMeta) => storage.put(M
 /**
  * Writes changed items (undefined deletes), the meta and whatever `also` writes, in one
  * transaction. False, with nothing written, when SQLite refused a value as too large (over 2 MB
- * as stored): an item's stored form can outgrow its JSON, which the writer measured (a number
- * takes 9 bytes stored and may take 2 in JSON).
+ * as stored): an item's stored form can outgrow the JSON size the writer checks (a number takes 9
+ * bytes stored, as few as 2 in JSON).
  */
 export const saveChange = (
   storage: DurableObjectStorage,
