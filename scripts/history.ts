@@ -7,12 +7,25 @@ import { call, listOf, type AdminResult, type AdminTarget } from './admin-api'
 
 export type { AdminTarget }
 
-type Summary = { version: number; at: string; op: string; actor: string; toVersion?: number; flags: string[]; segments: string[] }
+type Summary = {
+  version: number
+  at: string
+  op: string
+  actor: string
+  toVersion?: number
+  flags: string[]
+  segments: string[]
+  /** How many keys a change named, when the listing shows only the first of them. */
+  totals?: { flags: number; segments: number }
+}
+
+const keysOf = (keys: string[], named = keys.length) => (named > keys.length ? `${listOf(keys)} and ${named - keys.length} more` : listOf(keys))
 
 /** One line a change: version, time, what it did and who, and what it touched. */
-export const describeChange = ({ version, at, op, actor, toVersion, flags, segments }: Summary) => {
+export const describeChange = ({ version, at, op, actor, toVersion, flags, segments, totals }: Summary) => {
   const what = op === 'rollback' ? `rollback to ${toVersion}` : op
-  return `v${version}  ${at.replace('T', ' ').slice(0, 19)}  ${what} by ${actor}  (flags: ${listOf(flags)}; segments: ${listOf(segments)})`
+  const touched = `flags: ${keysOf(flags, totals?.flags)}; segments: ${keysOf(segments, totals?.segments)}`
+  return `v${version}  ${at.replace('T', ' ').slice(0, 19)}  ${what} by ${actor}  (${touched})`
 }
 
 /** The newest `limit` changes, one line each. */

@@ -24,6 +24,15 @@ export type ChangeSummary = {
   segments: string[]
 }
 
+/**
+ * A change as `GET …/changes` lists it: at most `LISTED_KEYS` keys of each kind, and when it
+ * named more, how many it named (`GET …/changes/{version}` has them all).
+ */
+export type ListedChange = ChangeSummary & { totals?: { flags: number; segments: number } }
+
+/** Keys of each kind a listed change shows: a listing of 200 changes stays small whatever they touched. */
+export const LISTED_KEYS = 100
+
 /** One item's change; null where it did not exist. */
 export type ItemChange = { key: string; before: JsonValue | null; after: JsonValue | null }
 
@@ -57,7 +66,8 @@ const KEYS_PER_ROW = 2_000
 const keysKey = (version: number, row: number) => `${itemPrefix(version)}keys:${row}`
 
 type KeysRow = Pick<ChangeSummary, 'flags' | 'segments'>
-type StoredSummary = ChangeSummary & { keyRows?: number }
+/** A summary in storage: a large change's holds what a listing shows, its keys are in `keyRows` rows. */
+type StoredSummary = ListedChange & { keyRows?: number }
 
 const slices = (keys: string[]) => Array.from({ length: Math.ceil(keys.length / KEYS_PER_ROW) }, (_, n) => keys.slice(n * KEYS_PER_ROW, (n + 1) * KEYS_PER_ROW))
 
@@ -66,17 +76,26 @@ const putSummary = (storage: SyncKvStorage, summary: ChangeSummary) => {
   if (summary.flags.length + summary.segments.length <= KEYS_PER_ROW) return storage.put(key, summary)
   const rows: KeysRow[] = [...slices(summary.flags).map((flags) => ({ flags, segments: [] })), ...slices(summary.segments).map((segments) => ({ flags: [], segments }))]
   rows.forEach((row, n) => storage.put(keysKey(summary.version, n), row))
-  storage.put(key, { ...summary, flags: [], segments: [], keyRows: rows.length } satisfies StoredSummary)
+  storage.put(key, { ...listed(summary), keyRows: rows.length } satisfies StoredSummary)
+}
+
+/** A summary as a listing shows it. */
+const listed = ({ keyRows, totals, ...summary }: StoredSummary): ListedChange => {
+  const named = totals ?? { flags: summary.flags.length, segments: summary.segments.length }
+  if (named.flags <= LISTED_KEYS && named.segments <= LISTED_KEYS) return summary
+  return { ...summary, flags: summary.flags.slice(0, LISTED_KEYS), segments: summary.segments.slice(0, LISTED_KEYS), totals: named }
 }
 
 /** A stored summary with every key it names. */
-const withKeys = (storage: SyncKvStorage, { keyRows, ...summary }: StoredSummary): ChangeSummary => {
-  for (let n = 0; n < (keyRows ?? 0); n++) {
+const withKeys = (storage: SyncKvStorage, { keyRows, totals, ...summary }: StoredSummary): ChangeSummary => {
+  if (keyRows === undefined) return summary
+  const whole: ChangeSummary = { ...summary, flags: [], segments: [] }
+  for (let n = 0; n < keyRows; n++) {
     const row = storage.get<KeysRow>(keysKey(summary.version, n))
-    summary.flags.push(...(row?.flags ?? []))
-    summary.segments.push(...(row?.segments ?? []))
+    whole.flags.push(...(row?.flags ?? []))
+    whole.segments.push(...(row?.segments ?? []))
   }
-  return summary
+  return whole
 }
 
 /** Writes a change (call it inside the transaction that applies it). */
@@ -96,10 +115,10 @@ export const changeSummary = (storage: SyncKvStorage, version: number): ChangeSu
   return stored === undefined ? undefined : withKeys(storage, stored)
 }
 
-/** Newest first: at most `limit` changes older than version `before` (all when undefined). */
-export const listChanges = (storage: SyncKvStorage, { limit, before }: { limit: number; before?: number }): ChangeSummary[] => {
+/** Newest first: at most `limit` changes older than version `before` (all when undefined), as listed. */
+export const listChanges = (storage: SyncKvStorage, { limit, before }: { limit: number; before?: number }): ListedChange[] => {
   const end = before === undefined ? undefined : SUMMARY + versionKey(before)
-  return [...storage.list<StoredSummary>({ prefix: SUMMARY, end, reverse: true, limit })].map(([, summary]) => withKeys(storage, summary))
+  return [...storage.list<StoredSummary>({ prefix: SUMMARY, end, reverse: true, limit })].map(([, summary]) => listed(summary))
 }
 
 /** A change with every item's before and after, or undefined when history does not hold it. */

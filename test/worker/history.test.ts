@@ -10,7 +10,16 @@ import { adminRequest, boolFlag, environmentName, sendWebhook } from './support/
 
 // Change history and rollback (src/hub/history.ts, src/routes/history.ts).
 
-type Summary = { version: number; at: string; op: string; actor: string; toVersion?: number; flags: string[]; segments: string[] }
+type Summary = {
+  version: number
+  at: string
+  op: string
+  actor: string
+  toVersion?: number
+  flags: string[]
+  segments: string[]
+  totals?: { flags: number; segments: number }
+}
 
 const changes = async (environment: string, query = '') =>
   (await (await adminRequest(`/${environment}/changes${query}`)).json<{ changes: Summary[] }>()).changes
@@ -42,6 +51,17 @@ describe('GET /admin/v1/environments/{env}/changes', () => {
     expect((await changes(environment, '?limit=5&before=3')).map((change) => change.version)).toEqual([2, 1])
     expect((await adminRequest(`/${environment}/changes?limit=0`)).status).toBe(400)
     expect((await adminRequest(`/${environment}/changes?before=x`)).status).toBe(400)
+  })
+
+  it('lists at most 100 keys of each kind a change, with how many it named', async () => {
+    const environment = environmentName()
+    const keys = Array.from({ length: 150 }, (_, i) => `f${String(i).padStart(3, '0')}`)
+    await sendWebhook({ environment, op: 'replace', flags: Object.fromEntries(keys.map((key) => [key, boolFlag(key)])) })
+    expect(await changes(environment)).toEqual([
+      { version: 1, at: expect.any(String), op: 'replace', actor: 'webhook secret 1', flags: keys.slice(0, 100), segments: [], totals: { flags: 150, segments: 0 } },
+    ])
+    const whole = await (await adminRequest(`/${environment}/changes/1`)).json<{ flags: { key: string }[] }>()
+    expect(whole.flags.map(({ key }) => key)).toEqual(keys)
   })
 
   it('keeps nothing for a change that changed nothing', async () => {
@@ -79,14 +99,15 @@ describe('a change at the limits of an environment', () => {
     expect((await sendWebhook({ environment, op: 'patch', segments: Object.fromEntries(keys.map((key) => [key, segment(key)])) })).status).toBe(200)
     const emptied = await sendWebhook({ environment, op: 'replace', flags: {}, segments: {} })
     expect(emptied.status).toBe(200)
+    // listed with the first 100 keys of each kind and how many there are; all of them on their own
     const [latest] = await changes(environment, '?limit=1')
-    expect(latest).toMatchObject({ version: 3, op: 'replace' })
-    expect([latest.flags.length, latest.segments.length]).toEqual([5_000, 5_000])
-    expect(new Set([...latest.flags, ...latest.segments])).toEqual(new Set(keys))
+    expect(latest).toMatchObject({ version: 3, op: 'replace', totals: { flags: 5_000, segments: 5_000 } })
+    expect([latest.flags, latest.segments]).toEqual([keys.slice(0, 100), keys.slice(0, 100)])
+    const whole = await (await adminRequest(`/${environment}/changes/3`)).json<{ flags: { key: string }[]; segments: { key: string }[] }>()
+    expect([whole.flags.map(({ key }) => key), whole.segments.map(({ key }) => key)]).toEqual([keys, keys])
     expect((await rollback(environment, { toVersion: 2, expectedVersion: 3 })).status).toBe(200)
     const [restored] = await changes(environment, '?limit=1')
-    expect(restored).toMatchObject({ version: 4, op: 'rollback', toVersion: 2 })
-    expect([restored.flags.length, restored.segments.length]).toEqual([5_000, 5_000])
+    expect(restored).toMatchObject({ version: 4, op: 'rollback', toVersion: 2, totals: { flags: 5_000, segments: 5_000 } })
   })
 })
 
