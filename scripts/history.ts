@@ -1,3 +1,4 @@
+import type { ListedChange } from '../src/hub/history'
 import { call, listOf, type AdminResult, type AdminTarget } from './admin-api'
 
 /**
@@ -7,22 +8,10 @@ import { call, listOf, type AdminResult, type AdminTarget } from './admin-api'
 
 export type { AdminTarget }
 
-type Summary = {
-  version: number
-  at: string
-  op: string
-  actor: string
-  toVersion?: number
-  flags: string[]
-  segments: string[]
-  /** How many keys a change named, when the listing shows only the first of them. */
-  totals?: { flags: number; segments: number }
-}
-
 const keysOf = (keys: string[], named = keys.length) => (named > keys.length ? `${listOf(keys)} and ${named - keys.length} more` : listOf(keys))
 
 /** One line a change: version, time, what it did and who, and what it touched. */
-export const describeChange = ({ version, at, op, actor, toVersion, flags, segments, totals }: Summary) => {
+export const describeChange = ({ version, at, op, actor, toVersion, flags, segments, totals }: ListedChange) => {
   const what = op === 'rollback' ? `rollback to ${toVersion}` : op
   const touched = `flags: ${keysOf(flags, totals?.flags)}; segments: ${keysOf(segments, totals?.segments)}`
   return `v${version}  ${at.replace('T', ' ').slice(0, 19)}  ${what} by ${actor}  (${touched})`
@@ -30,7 +19,7 @@ export const describeChange = ({ version, at, op, actor, toVersion, flags, segme
 
 /** The newest `limit` changes, one line each. */
 export const history = async (target: AdminTarget, limit: number): Promise<AdminResult<string[]>> => {
-  const answer = await call<{ changes: Summary[] }>(target, `/changes?limit=${limit}`)
+  const answer = await call<{ changes: ListedChange[] }>(target, `/changes?limit=${limit}`)
   if (!answer.ok) return answer
   const lines = answer.value.changes.map(describeChange)
   return { ok: true, value: lines.length > 0 ? lines : [`${target.env}: no changes yet`] }

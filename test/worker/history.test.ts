@@ -1,7 +1,7 @@
 import { env, exports } from 'cloudflare:workers'
 import { abortAllDurableObjects, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { KEEP_CHANGES, KEEP_MS, listChanges, pruneHistory, recordChange } from '../../src/hub/history'
+import { KEEP_CHANGES, KEEP_MS, listChanges, pruneHistory, recordChange, type ListedChange } from '../../src/hub/history'
 import type { Hub } from '../../src/hub/hub'
 import { putKey } from './support/environments'
 import { ofrepPost } from './support/requests'
@@ -10,19 +10,9 @@ import { adminRequest, boolFlag, environmentName, sendWebhook } from './support/
 
 // Change history and rollback (src/hub/history.ts, src/routes/history.ts).
 
-type Summary = {
-  version: number
-  at: string
-  op: string
-  actor: string
-  toVersion?: number
-  flags: string[]
-  segments: string[]
-  totals?: { flags: number; segments: number }
-}
 
 const changes = async (environment: string, query = '') =>
-  (await (await adminRequest(`/${environment}/changes${query}`)).json<{ changes: Summary[] }>()).changes
+  (await (await adminRequest(`/${environment}/changes${query}`)).json<{ changes: ListedChange[] }>()).changes
 
 const rollback = (environment: string, body: unknown) => adminRequest(`/${environment}/rollback`, { method: 'POST', body: JSON.stringify(body) })
 

@@ -13,7 +13,7 @@ describe('describeChange', () => {
   })
 
   it('says how many more keys a change named than the listing shows', () => {
-    const listed = { version: 4, at: AT, op: 'rollback', toVersion: 2, actor: 'admin', flags: ['a', 'b'], segments: ['s'], totals: { flags: 150, segments: 1 } }
+    const listed = { version: 4, at: AT, op: 'rollback' as const, toVersion: 2, actor: 'admin', flags: ['a', 'b'], segments: ['s'], totals: { flags: 150, segments: 1 } }
     expect(describeChange(listed)).toBe('v4  2026-12-01 02:00:00  rollback to 2 by admin  (flags: a, b and 148 more; segments: s)')
   })
 })
